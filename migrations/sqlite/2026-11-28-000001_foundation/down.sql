@@ -1,0 +1,11 @@
+DROP TABLE accounts;
+DROP TABLE calendar_days;
+DROP TABLE opening_hours;
+DROP TABLE window_services;
+DROP TABLE service_materials;
+DROP TABLE service_items;
+DROP TABLE windows;
+DROP TABLE departments;
+DROP TABLE zones;
+DROP TABLE halls;
+DROP TABLE settings;

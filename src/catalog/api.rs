@@ -1,0 +1,314 @@
+//! The catalogue part of the JSON API (`/api/v1`): halls, departments,
+//! windows and service items. Lists are returned whole.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+
+use super::models::{Category, Delivery, MaterialForm, Subject};
+use super::repo::{self, ServiceFilter};
+use super::search::parse_query;
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
+use crate::error::AppError;
+use crate::hall::models::HallLevel;
+use crate::hall::repo as hall_repo;
+use crate::web::AppState;
+
+type Params = web::Query<HashMap<String, String>>;
+
+/// An optional numeric parameter: absent or empty is `None`, anything that
+/// is not a number is a 422 naming the parameter.
+fn param<T: FromStr>(params: &Params, name: &'static str) -> Result<Option<T>, AppError> {
+    match params.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AppError::invalid(
+                "invalid_parameter",
+                format!("{name} must be a valid value, got '{v}'"),
+            )
+        }),
+    }
+}
+
+fn known_hall(conn: &mut DbConn, hall: Option<HallId>) -> Result<Option<HallId>, AppError> {
+    if let Some(h) = hall {
+        hall_repo::find_hall(conn, h)?
+            .ok_or_else(|| AppError::invalid("unknown_hall", format!("no hall with id {h}")))?;
+    }
+    Ok(hall)
+}
+
+/// Runs a list query filtered by the optional, checked `hall_id` parameter.
+async fn per_hall<T: Send + 'static>(
+    state: &AppState,
+    params: &Params,
+    list: fn(&mut DbConn, Option<HallId>) -> diesel::QueryResult<T>,
+) -> Result<T, AppError> {
+    let hall = param::<HallId>(params, "hall_id")?;
+    state
+        .db
+        .run(move |conn| {
+            let hall = known_hall(conn, hall)?;
+            Ok(list(conn, hall)?)
+        })
+        .await
+}
+
+#[derive(Serialize)]
+struct HallJson {
+    id: HallId,
+    code: String,
+    name: String,
+    level: HallLevel,
+    parent_id: Option<HallId>,
+    address: String,
+    phone: String,
+}
+
+#[get("/halls")]
+async fn list_halls(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let list = state
+        .db
+        .run(|conn| Ok(hall_repo::list_halls(conn)?))
+        .await?;
+    let body: Vec<HallJson> = list
+        .into_iter()
+        .map(|h| HallJson {
+            id: h.id,
+            code: h.code,
+            name: h.name,
+            level: h.level,
+            parent_id: h.parent_id,
+            address: h.address,
+            phone: h.phone,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Serialize)]
+struct DepartmentJson {
+    id: DepartmentId,
+    hall_id: HallId,
+    code: String,
+    name: String,
+    short_name: String,
+    phone: String,
+    window_count: i64,
+    service_count: i64,
+}
+
+#[get("/departments")]
+async fn list_departments(
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, AppError> {
+    let list = per_hall(&state, &params, repo::list_departments).await?;
+    let body: Vec<DepartmentJson> = list
+        .into_iter()
+        .map(|s| DepartmentJson {
+            id: s.department.id,
+            hall_id: s.department.hall_id,
+            code: s.department.code,
+            name: s.department.name,
+            short_name: s.department.short_name,
+            phone: s.department.phone,
+            window_count: s.window_count,
+            service_count: s.service_count,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Serialize)]
+struct WindowJson {
+    id: WindowId,
+    hall_id: HallId,
+    number: i32,
+    name: String,
+    department_id: DepartmentId,
+    zone: String,
+    floor: i32,
+    service_ids: Vec<ServiceId>,
+}
+
+#[get("/windows")]
+async fn list_windows(
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, AppError> {
+    let list = per_hall(&state, &params, repo::list_windows).await?;
+    let body: Vec<WindowJson> = list
+        .into_iter()
+        .map(|(w, z, service_ids)| WindowJson {
+            id: w.id,
+            hall_id: w.hall_id,
+            number: w.number,
+            name: w.name,
+            department_id: w.department_id,
+            zone: z.letter,
+            floor: z.floor,
+            service_ids,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Serialize)]
+struct ServiceJson {
+    id: ServiceId,
+    hall_id: HallId,
+    code: String,
+    name: String,
+    department_id: DepartmentId,
+    category: Category,
+    delivery: Delivery,
+    promised_days: i32,
+    legal_days: i32,
+    subject: Subject,
+    bookable_online: bool,
+}
+
+impl From<super::models::ServiceItem> for ServiceJson {
+    fn from(i: super::models::ServiceItem) -> Self {
+        ServiceJson {
+            id: i.id,
+            hall_id: i.hall_id,
+            code: i.code,
+            name: i.name,
+            department_id: i.department_id,
+            category: i.category,
+            delivery: i.delivery,
+            promised_days: i.promised_days,
+            legal_days: i.legal_days,
+            subject: i.subject,
+            bookable_online: i.bookable_online,
+        }
+    }
+}
+
+#[get("/services")]
+async fn list_services(
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, AppError> {
+    let hall = param::<HallId>(&params, "hall_id")?;
+    let department = param::<DepartmentId>(&params, "department_id")?;
+    let category = param::<Category>(&params, "category")?;
+    let q = params.get("q").cloned().unwrap_or_default();
+    if q.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "invalid_parameter",
+            "q must be at most 100 characters",
+        ));
+    }
+    let list = state
+        .db
+        .run(move |conn| {
+            let hall = known_hall(conn, hall)?;
+            if let Some(d) = department {
+                repo::find_department(conn, d)?.ok_or_else(|| {
+                    AppError::invalid("unknown_department", format!("no department with id {d}"))
+                })?;
+            }
+            let filter = ServiceFilter {
+                hall,
+                department,
+                category,
+                terms: parse_query(&q),
+            };
+            Ok(repo::search_services(conn, &filter)?)
+        })
+        .await?;
+    let body: Vec<ServiceJson> = list.into_iter().map(ServiceJson::from).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Serialize)]
+struct MaterialJson {
+    position: i32,
+    name: String,
+    form: MaterialForm,
+    copies: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct WindowRefJson {
+    id: WindowId,
+    number: i32,
+    name: String,
+    zone: String,
+    floor: i32,
+    comprehensive: bool,
+}
+
+#[derive(Serialize)]
+struct ServiceDetailJson {
+    #[serde(flatten)]
+    item: ServiceJson,
+    department_name: String,
+    fee: String,
+    description: String,
+    materials: Vec<MaterialJson>,
+    window_numbers: Vec<i32>,
+    windows: Vec<WindowRefJson>,
+}
+
+#[get("/services/{id}")]
+async fn get_service(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let body = state
+        .db
+        .run(move |conn| {
+            let item = repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
+            let department =
+                repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;
+            let materials = repo::materials_of(conn, id)?;
+            let windows = repo::windows_serving(conn, id)?;
+            Ok(ServiceDetailJson {
+                department_name: department.name,
+                fee: item.fee.clone(),
+                description: item.description.clone(),
+                materials: materials
+                    .into_iter()
+                    .map(|m| MaterialJson {
+                        position: m.position,
+                        name: m.name,
+                        form: m.form,
+                        copies: m.copies,
+                        note: m.note,
+                    })
+                    .collect(),
+                window_numbers: windows.iter().map(|w| w.window.number).collect(),
+                windows: windows
+                    .into_iter()
+                    .map(|w| WindowRefJson {
+                        id: w.window.id,
+                        number: w.window.number,
+                        name: w.window.name,
+                        zone: w.zone.letter,
+                        floor: w.zone.floor,
+                        comprehensive: w.comprehensive,
+                    })
+                    .collect(),
+                item: item.into(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_halls)
+        .service(list_departments)
+        .service(list_windows)
+        .service(list_services)
+        .service(get_service);
+}

@@ -1,0 +1,8 @@
+//! The public catalogue: departments, windows, service items and the
+//! window ↔ item matrix, as pages and as the JSON API.
+
+pub mod api;
+pub mod models;
+pub mod pages;
+pub mod repo;
+pub mod search;

@@ -1,0 +1,219 @@
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::ids::{DepartmentId, HallId, MaterialId, ServiceId, WindowId, ZoneId};
+use crate::db::schema::{departments, service_items, service_materials, window_services, windows};
+use crate::i18n::Lang;
+use crate::text_enum;
+
+text_enum!(
+    /// 行政许可 / 行政确认 / 行政给付 / 公共服务 / 其他
+    Category {
+        Licensing = "licensing",
+        Confirmation = "confirmation",
+        Benefit = "benefit",
+        PublicService = "public_service",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// 即办件 (finished on the spot) or 承诺件 (finished within promised days).
+    Delivery {
+        OnTheSpot = "on_the_spot",
+        Promised = "promised",
+    }
+);
+
+text_enum!(
+    /// Who applies: a natural person (自然人) or a legal entity (法人).
+    Subject {
+        Person = "person",
+        LegalEntity = "legal_entity",
+    }
+);
+
+text_enum!(
+    /// How a material is presented: 原件, 复印件 or both.
+    MaterialForm {
+        Original = "original",
+        Copy = "copy",
+        OriginalAndCopy = "original_and_copy",
+    }
+);
+
+/// Labels come from the translation layer: `category-licensing`, …
+macro_rules! labelled {
+    ($($ty:ident => $prefix:literal),*) => {$(
+        impl $ty {
+            pub fn label_key(self) -> String {
+                format!(concat!($prefix, "-{}"), self.as_str())
+            }
+            pub fn label(self, lang: Lang) -> String {
+                lang.t(&self.label_key())
+            }
+        }
+    )*};
+}
+labelled!(Category => "category", Delivery => "delivery", Subject => "subject", MaterialForm => "form");
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = departments)]
+pub struct Department {
+    pub id: DepartmentId,
+    pub hall_id: HallId,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub phone: String,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = departments)]
+pub struct NewDepartment<'a> {
+    pub hall_id: HallId,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub phone: &'a str,
+    pub sort_order: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = windows)]
+pub struct Window {
+    pub id: WindowId,
+    pub hall_id: HallId,
+    pub number: i32,
+    pub name: String,
+    pub zone_id: ZoneId,
+    pub department_id: DepartmentId,
+    pub active: bool,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = windows)]
+pub struct NewWindow<'a> {
+    pub hall_id: HallId,
+    pub number: i32,
+    pub name: &'a str,
+    pub zone_id: ZoneId,
+    pub department_id: DepartmentId,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = service_items)]
+pub struct ServiceItem {
+    pub id: ServiceId,
+    pub hall_id: HallId,
+    pub department_id: DepartmentId,
+    pub code: String,
+    pub name: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
+    #[diesel(deserialize_as = String)]
+    pub delivery: Delivery,
+    pub legal_days: i32,
+    pub promised_days: i32,
+    pub fee: String,
+    #[diesel(deserialize_as = String)]
+    pub subject: Subject,
+    pub description: String,
+    pub bookable_online: bool,
+    pub active: bool,
+}
+
+impl ServiceItem {
+    /// "当场办结" or "承诺 5 个工作日" in the visitor's language.
+    pub fn time_limit(&self, lang: Lang) -> String {
+        match self.delivery {
+            Delivery::OnTheSpot => lang.t("time-limit-on-the-spot"),
+            Delivery::Promised => lang.tn("time-limit-promised", self.promised_days.into()),
+        }
+    }
+
+    pub fn legal_limit(&self, lang: Lang) -> String {
+        if self.legal_days > 0 {
+            lang.tn("time-limit-legal", self.legal_days.into())
+        } else {
+            lang.t("time-limit-none")
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = service_items)]
+pub struct NewServiceItem<'a> {
+    pub hall_id: HallId,
+    pub department_id: DepartmentId,
+    pub code: &'a str,
+    pub name: &'a str,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
+    #[diesel(serialize_as = String)]
+    pub delivery: Delivery,
+    pub legal_days: i32,
+    pub promised_days: i32,
+    pub fee: &'a str,
+    #[diesel(serialize_as = String)]
+    pub subject: Subject,
+    pub description: &'a str,
+    pub bookable_online: bool,
+}
+
+/// One entry of the 一次性告知 list.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = service_materials)]
+pub struct Material {
+    pub id: MaterialId,
+    pub service_id: ServiceId,
+    pub position: i32,
+    pub name: String,
+    #[diesel(deserialize_as = String)]
+    pub form: MaterialForm,
+    pub copies: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = service_materials)]
+pub struct NewMaterial {
+    pub service_id: ServiceId,
+    pub position: i32,
+    pub name: String,
+    #[diesel(serialize_as = String)]
+    pub form: MaterialForm,
+    pub copies: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, Queryable, Selectable, Insertable)]
+#[diesel(table_name = window_services)]
+pub struct WindowService {
+    pub window_id: WindowId,
+    pub service_id: ServiceId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_enum_value_has_a_label_in_both_languages() {
+        let keys = Category::ALL
+            .iter()
+            .map(|c| c.label_key())
+            .chain(Delivery::ALL.iter().map(|c| c.label_key()))
+            .chain(Subject::ALL.iter().map(|c| c.label_key()))
+            .chain(MaterialForm::ALL.iter().map(|c| c.label_key()));
+        for key in keys {
+            assert!(
+                Lang::Zh.has(&key) && Lang::En.has(&key),
+                "no label for {key}"
+            );
+        }
+        assert_eq!(Category::Licensing.label(Lang::Zh), "行政许可");
+    }
+}

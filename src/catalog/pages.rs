@@ -1,0 +1,277 @@
+//! The public catalogue pages: home, items, departments and halls.
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::models::Category;
+use super::repo::{self, DepartmentSummary, ServiceFilter};
+use super::search::parse_query;
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, HallId, ServiceId};
+use crate::error::AppError;
+use crate::hall::models::Hall;
+use crate::hall::repo as hall_repo;
+use crate::web::{AppState, PageCtx};
+
+pub mod views;
+use views::*;
+
+fn html(page: impl Template) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// `?hall=` names the hall being browsed; the city hall otherwise. An id
+/// that is not a hall is a 404, not a silent fallback.
+fn chosen_hall(conn: &mut DbConn, raw: Option<&str>) -> Result<Hall, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let id: HallId = s.parse().map_err(|_| AppError::NotFound)?;
+            hall_repo::find_hall(conn, id)?.ok_or(AppError::NotFound)
+        }
+        None => hall_repo::default_hall(conn)?.ok_or(AppError::NotFound),
+    }
+}
+
+#[derive(Deserialize)]
+struct HallQuery {
+    hall: Option<String>,
+}
+
+#[get("/")]
+async fn home_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<HallQuery>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.clock.today_in(state.tz());
+    let page = state
+        .db
+        .run(move |conn| {
+            let hall = chosen_hall(conn, query.hall.as_deref())?;
+            let figures = repo::hall_figures(conn, hall.id)?;
+            let departments = repo::list_departments(conn, Some(hall.id))?;
+            let schedule = HallSchedule::load(conn, &hall, today, &ctx)?;
+            Ok(HomePage {
+                ctx,
+                hall,
+                figures,
+                departments,
+                schedule,
+            })
+        })
+        .await?;
+    html(page)
+}
+
+#[derive(Deserialize, Default)]
+struct ServicesQuery {
+    q: Option<String>,
+    department: Option<String>,
+    category: Option<String>,
+    hall: Option<String>,
+}
+
+#[get("/services")]
+async fn services_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<ServicesQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| {
+            let hall = chosen_hall(conn, query.hall.as_deref())?;
+            let q = query
+                .q
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(100)
+                .collect::<String>();
+            // An unknown filter value is ignored, not an error: the form
+            // shows it as "all" and the visitor can choose again.
+            let department = query
+                .department
+                .as_deref()
+                .and_then(|d| d.parse::<DepartmentId>().ok());
+            let category = query
+                .category
+                .as_deref()
+                .and_then(|c| c.parse::<Category>().ok());
+            let filter = ServiceFilter {
+                hall: Some(hall.id),
+                department,
+                category,
+                terms: parse_query(&q),
+            };
+            let items = repo::search_services(conn, &filter)?;
+            let departments = repo::list_departments(conn, Some(hall.id))?;
+            let halls = hall_repo::list_halls(conn)?;
+            let rows = ServiceRow::build(items, &departments, &ctx);
+            Ok(ServicesPage {
+                ctx,
+                hall,
+                halls,
+                departments,
+                rows,
+                q,
+                department,
+                category,
+            })
+        })
+        .await?;
+    html(page)
+}
+
+#[get("/services/{id}")]
+async fn service_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let today = state.clock.today_in(state.tz());
+    let page = state
+        .db
+        .run(move |conn| {
+            let item = repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
+            let department =
+                repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;
+            let hall = hall_repo::find_hall(conn, item.hall_id)?.ok_or(AppError::NotFound)?;
+            let materials = repo::materials_of(conn, item.id)?;
+            let windows = repo::windows_serving(conn, item.id)?;
+            let schedule = HallSchedule::load(conn, &hall, today, &ctx)?;
+            let facts = ServiceFacts::build(&item, &ctx);
+            Ok(ServicePage {
+                ctx,
+                item,
+                facts,
+                department,
+                hall,
+                materials,
+                windows,
+                schedule,
+            })
+        })
+        .await?;
+    html(page)
+}
+
+#[get("/departments")]
+async fn departments_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<HallQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = state
+        .db
+        .run(move |conn| {
+            let hall = chosen_hall(conn, query.hall.as_deref())?;
+            let departments = repo::list_departments(conn, Some(hall.id))?;
+            Ok(DepartmentsPage {
+                ctx,
+                hall,
+                departments,
+            })
+        })
+        .await?;
+    html(page)
+}
+
+#[get("/departments/{id}")]
+async fn department_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: DepartmentId = id.parse().map_err(|_| AppError::NotFound)?;
+    let page = state
+        .db
+        .run(move |conn| {
+            let department = repo::find_department(conn, id)?.ok_or(AppError::NotFound)?;
+            let hall = hall_repo::find_hall(conn, department.hall_id)?.ok_or(AppError::NotFound)?;
+            let windows = repo::windows_of_department(conn, id)?;
+            let items = repo::search_services(
+                conn,
+                &ServiceFilter {
+                    department: Some(id),
+                    ..Default::default()
+                },
+            )?;
+            let summaries = [DepartmentSummary {
+                department: department.clone(),
+                window_count: 0,
+                service_count: 0,
+            }];
+            let rows = ServiceRow::build(items, &summaries, &ctx);
+            Ok(DepartmentPage {
+                ctx,
+                department,
+                hall,
+                windows,
+                rows,
+            })
+        })
+        .await?;
+    html(page)
+}
+
+#[get("/halls")]
+async fn halls_page(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let page = state
+        .db
+        .run(move |conn| {
+            let halls = hall_repo::list_halls(conn)?;
+            let mut entries = Vec::new();
+            for hall in tree_order(&halls) {
+                let figures = repo::hall_figures(conn, hall.id)?;
+                entries.push(HallEntry {
+                    depth: depth_of(&halls, hall),
+                    hall: hall.clone(),
+                    figures,
+                });
+            }
+            Ok(HallsPage { ctx, entries })
+        })
+        .await?;
+    html(page)
+}
+
+/// Parents before children, children in id order.
+fn tree_order(halls: &[Hall]) -> Vec<&Hall> {
+    fn visit<'a>(halls: &'a [Hall], parent: Option<HallId>, out: &mut Vec<&'a Hall>) {
+        for h in halls.iter().filter(|h| h.parent_id == parent) {
+            out.push(h);
+            visit(halls, Some(h.id), out);
+        }
+    }
+    let mut out = Vec::new();
+    visit(halls, None, &mut out);
+    out
+}
+
+fn depth_of(halls: &[Hall], hall: &Hall) -> usize {
+    let mut depth = 0;
+    let mut parent = hall.parent_id;
+    while let Some(p) = parent {
+        depth += 1;
+        parent = halls.iter().find(|h| h.id == p).and_then(|h| h.parent_id);
+        if depth > 8 {
+            break;
+        }
+    }
+    depth
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home_page)
+        .service(services_page)
+        .service(service_page)
+        .service(departments_page)
+        .service(department_page)
+        .service(halls_page);
+}

@@ -1,0 +1,282 @@
+use std::collections::HashMap;
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::models::{Category, Department, Material, ServiceItem, Window};
+use super::search::{SearchTerm, contains_pattern};
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
+use crate::db::schema::{
+    departments, service_items, service_materials, window_services, windows, zones,
+};
+use crate::hall::models::Zone;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A department with how many windows and items it has.
+#[derive(Debug, Clone)]
+pub struct DepartmentSummary {
+    pub department: Department,
+    pub window_count: i64,
+    pub service_count: i64,
+}
+
+pub fn list_departments(
+    conn: &mut DbConn,
+    hall: Option<HallId>,
+) -> QueryResult<Vec<DepartmentSummary>> {
+    let mut query = departments::table
+        .filter(departments::active.eq(true))
+        .order((
+            departments::hall_id,
+            departments::sort_order,
+            departments::id,
+        ))
+        .select(Department::as_select())
+        .into_boxed();
+    if let Some(h) = hall {
+        query = query.filter(departments::hall_id.eq(h));
+    }
+    let list = query.load(conn)?;
+    let window_counts: HashMap<DepartmentId, i64> = windows::table
+        .filter(windows::active.eq(true))
+        .group_by(windows::department_id)
+        .select((windows::department_id, count_star()))
+        .load::<(DepartmentId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let service_counts: HashMap<DepartmentId, i64> = service_items::table
+        .filter(service_items::active.eq(true))
+        .group_by(service_items::department_id)
+        .select((service_items::department_id, count_star()))
+        .load::<(DepartmentId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(list
+        .into_iter()
+        .map(|d| DepartmentSummary {
+            window_count: window_counts.get(&d.id).copied().unwrap_or(0),
+            service_count: service_counts.get(&d.id).copied().unwrap_or(0),
+            department: d,
+        })
+        .collect())
+}
+
+pub fn find_department(conn: &mut DbConn, id: DepartmentId) -> QueryResult<Option<Department>> {
+    departments::table
+        .find(id)
+        .filter(departments::active.eq(true))
+        .select(Department::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn departments_by_id(
+    conn: &mut DbConn,
+    ids: &[DepartmentId],
+) -> QueryResult<HashMap<DepartmentId, Department>> {
+    Ok(departments::table
+        .filter(departments::id.eq_any(ids))
+        .select(Department::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect())
+}
+
+/// Active windows with their zone and the ids of the items each serves.
+pub fn list_windows(
+    conn: &mut DbConn,
+    hall: Option<HallId>,
+) -> QueryResult<Vec<(Window, Zone, Vec<ServiceId>)>> {
+    let mut query = windows::table
+        .inner_join(zones::table)
+        .filter(windows::active.eq(true))
+        .order((windows::hall_id, windows::number))
+        .select((Window::as_select(), Zone::as_select()))
+        .into_boxed();
+    if let Some(h) = hall {
+        query = query.filter(windows::hall_id.eq(h));
+    }
+    let list = query.load(conn)?;
+    let mut matrix: HashMap<WindowId, Vec<ServiceId>> = HashMap::new();
+    let mut pairs = window_services::table
+        .inner_join(service_items::table)
+        .filter(service_items::active.eq(true))
+        .select((window_services::window_id, window_services::service_id))
+        .into_boxed();
+    if let Some(h) = hall {
+        pairs = pairs.filter(service_items::hall_id.eq(h));
+    }
+    for (w, s) in pairs
+        .order((window_services::window_id, window_services::service_id))
+        .load::<(WindowId, ServiceId)>(conn)?
+    {
+        matrix.entry(w).or_default().push(s);
+    }
+    Ok(list
+        .into_iter()
+        .map(|(w, z)| {
+            let ids = matrix.remove(&w.id).unwrap_or_default();
+            (w, z, ids)
+        })
+        .collect())
+}
+
+/// A window with its zone, and whether it is a 综合窗口 (serves items of
+/// more than one department).
+#[derive(Debug, Clone)]
+pub struct WindowPlace {
+    pub window: Window,
+    pub zone: Zone,
+    pub comprehensive: bool,
+}
+
+fn with_places(conn: &mut DbConn, list: Vec<(Window, Zone)>) -> QueryResult<Vec<WindowPlace>> {
+    let ids: Vec<WindowId> = list.iter().map(|(w, _)| w.id).collect();
+    let mut depts_per_window: HashMap<WindowId, Vec<DepartmentId>> = HashMap::new();
+    for (w, d) in window_services::table
+        .inner_join(service_items::table)
+        .filter(window_services::window_id.eq_any(&ids))
+        .filter(service_items::active.eq(true))
+        .select((window_services::window_id, service_items::department_id))
+        .distinct()
+        .load::<(WindowId, DepartmentId)>(conn)?
+    {
+        depts_per_window.entry(w).or_default().push(d);
+    }
+    Ok(list
+        .into_iter()
+        .map(|(window, zone)| WindowPlace {
+            comprehensive: depts_per_window
+                .get(&window.id)
+                .is_some_and(|d| d.len() > 1),
+            window,
+            zone,
+        })
+        .collect())
+}
+
+pub fn windows_of_department(
+    conn: &mut DbConn,
+    dept: DepartmentId,
+) -> QueryResult<Vec<WindowPlace>> {
+    let list = windows::table
+        .inner_join(zones::table)
+        .filter(windows::department_id.eq(dept))
+        .filter(windows::active.eq(true))
+        .order(windows::number)
+        .select((Window::as_select(), Zone::as_select()))
+        .load(conn)?;
+    with_places(conn, list)
+}
+
+pub fn windows_serving(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec<WindowPlace>> {
+    let list = window_services::table
+        .inner_join(windows::table.inner_join(zones::table))
+        .filter(window_services::service_id.eq(service))
+        .filter(windows::active.eq(true))
+        .order(windows::number)
+        .select((Window::as_select(), Zone::as_select()))
+        .load(conn)?;
+    with_places(conn, list)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    pub hall: Option<HallId>,
+    pub department: Option<DepartmentId>,
+    pub category: Option<Category>,
+    pub terms: Vec<SearchTerm>,
+}
+
+/// Active items matching every filter; each search word must appear in the
+/// item's name or code, or in its department's name.
+pub fn search_services(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<ServiceItem>> {
+    let mut query = service_items::table
+        .inner_join(departments::table)
+        .filter(service_items::active.eq(true))
+        .select(ServiceItem::as_select())
+        .order((
+            departments::hall_id,
+            departments::sort_order,
+            service_items::code,
+        ))
+        .into_boxed();
+    if let Some(h) = filter.hall {
+        query = query.filter(service_items::hall_id.eq(h));
+    }
+    if let Some(d) = filter.department {
+        query = query.filter(service_items::department_id.eq(d));
+    }
+    if let Some(c) = filter.category {
+        query = query.filter(service_items::category.eq(c.as_str()));
+    }
+    for term in &filter.terms {
+        let mut any: Box<dyn BoxableExpression<_, _, SqlType = diesel::sql_types::Bool>> =
+            Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+        for alt in &term.alternatives {
+            let pattern = contains_pattern(alt);
+            let lower_pattern = contains_pattern(&alt.to_lowercase());
+            any = Box::new(
+                any.or(service_items::name.like(pattern.clone()).escape('\\'))
+                    .or(lower(service_items::code).like(lower_pattern).escape('\\'))
+                    .or(departments::name.like(pattern.clone()).escape('\\'))
+                    .or(departments::short_name.like(pattern).escape('\\')),
+            );
+        }
+        query = query.filter(any);
+    }
+    query.load(conn)
+}
+
+pub fn find_service(conn: &mut DbConn, id: ServiceId) -> QueryResult<Option<ServiceItem>> {
+    service_items::table
+        .find(id)
+        .filter(service_items::active.eq(true))
+        .select(ServiceItem::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn materials_of(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec<Material>> {
+    service_materials::table
+        .filter(service_materials::service_id.eq(service))
+        .order(service_materials::position)
+        .select(Material::as_select())
+        .load(conn)
+}
+
+/// Figures for the contract's "Built-in catalogue" checks and the home page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HallFigures {
+    pub departments: i64,
+    pub windows: i64,
+    pub services: i64,
+}
+
+pub fn hall_figures(conn: &mut DbConn, hall: HallId) -> QueryResult<HallFigures> {
+    Ok(HallFigures {
+        departments: departments::table
+            .filter(
+                departments::hall_id
+                    .eq(hall)
+                    .and(departments::active.eq(true)),
+            )
+            .count()
+            .get_result(conn)?,
+        windows: windows::table
+            .filter(windows::hall_id.eq(hall).and(windows::active.eq(true)))
+            .count()
+            .get_result(conn)?,
+        services: service_items::table
+            .filter(
+                service_items::hall_id
+                    .eq(hall)
+                    .and(service_items::active.eq(true)),
+            )
+            .count()
+            .get_result(conn)?,
+    })
+}

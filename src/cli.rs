@@ -1,0 +1,250 @@
+//! The command line of the contract: `serve` (default), `migrate`,
+//! `seed [--demo]` and `user add … --password-stdin`.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts::create::{AddUser, AddUserError, add_user};
+use crate::accounts::models::Role;
+use crate::accounts::pii::PiiKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, DbConn};
+use crate::i18n::Lang;
+use crate::startup::Application;
+use crate::{keys, seed};
+
+#[derive(Parser)]
+#[command(
+    name = "onestop",
+    version,
+    about = "One-stop government service hall (一号、一窗、一网)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, seed an empty database and serve HTTP (the default).
+    Serve,
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Seed the built-in catalogue into an empty database.
+    Seed {
+        /// Also add demo residents, clerks and administrators, and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add(UserAdd),
+}
+
+#[derive(Args)]
+struct UserAdd {
+    /// resident, clerk, dept_admin or admin
+    #[arg(long)]
+    role: String,
+    #[arg(long)]
+    phone: String,
+    #[arg(long)]
+    name: String,
+    /// Hall id (default: the city hall).
+    #[arg(long)]
+    hall: Option<i32>,
+    /// Window number in the hall (clerks).
+    #[arg(long)]
+    window: Option<i32>,
+    /// Department code in the hall (department admins, clerks).
+    #[arg(long)]
+    department: Option<String>,
+    /// Resident ID number (required for residents).
+    #[arg(long)]
+    id_number: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn run() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Migrate => migrate(),
+        Command::Seed { demo } => seed_command(demo),
+        Command::User {
+            command: UserCommand::Add(args),
+        } => user_add(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings() -> anyhow::Result<Settings> {
+    Ok(Settings::from_env()?)
+}
+
+fn serve() -> anyhow::Result<()> {
+    let settings = settings()?;
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings.clone()).await?;
+        let host = settings
+            .bind
+            .rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or("127.0.0.1");
+        let shown_host = if host == "0.0.0.0" || host == "[::]" {
+            "127.0.0.1"
+        } else {
+            host
+        };
+        tracing::info!(database = %db::redact_url(&settings.database_url), "database ready");
+        println!(
+            "onestop is serving the hall at http://{shown_host}:{}/",
+            app.port()
+        );
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn connect(settings: &Settings) -> anyhow::Result<db::PooledConn> {
+    let pool = db::connect(&settings.database_url, 2)?;
+    let conn = pool.get().map_err(|e| db::DbSetupError::Unreachable {
+        url: db::redact_url(&settings.database_url),
+        reason: e.to_string(),
+    })?;
+    Ok(conn)
+}
+
+fn migrate() -> anyhow::Result<()> {
+    let settings = settings()?;
+    let mut conn = connect(&settings)?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied.is_empty() {
+        println!("the database is up to date");
+    }
+    for m in applied {
+        println!("applied {m}");
+    }
+    Ok(())
+}
+
+fn clock(settings: &Settings) -> Clock {
+    settings.now.map(Clock::starting_at).unwrap_or_default()
+}
+
+fn pii_keys(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<PiiKeys> {
+    let key = keys::load_or_create(conn, settings.secret_key.as_ref())?;
+    Ok(PiiKeys::derive(key.expose()))
+}
+
+fn seed_command(demo: bool) -> anyhow::Result<()> {
+    let settings = settings()?;
+    let mut conn = connect(&settings)?;
+    db::run_migrations(&mut conn)?;
+    let now = clock(&settings).now_utc();
+    let report = seed::seed_catalogue(&mut conn, now, &mut |line| println!("  {line}"))?;
+    if report.already_seeded {
+        println!("the catalogue is already in the database: nothing to seed");
+    } else {
+        println!("seeded the built-in catalogue");
+    }
+    if demo {
+        let keys = pii_keys(&mut conn, &settings)?;
+        let logins =
+            seed::demo::seed_demo_accounts(&mut conn, &keys, now).map_err(add_user_error)?;
+        println!("demo accounts (sign in at /login with phone and password):");
+        for l in logins {
+            let password = l
+                .password
+                .unwrap_or_else(|| "(exists, unchanged)".to_string());
+            println!(
+                "  {:<10} {:<6} {}  {}",
+                l.role.as_str(),
+                l.name,
+                l.phone,
+                password
+            );
+        }
+    }
+    Ok(())
+}
+
+fn add_user_error(e: AddUserError) -> anyhow::Error {
+    match e {
+        AddUserError::Invalid(key) => anyhow::anyhow!("{}", Lang::En.t(key)),
+        AddUserError::PhoneTaken => anyhow::anyhow!("an account with this phone number exists"),
+        AddUserError::IdNumberTaken => anyhow::anyhow!("an account with this ID number exists"),
+        AddUserError::Internal(m) => anyhow::anyhow!(m),
+    }
+}
+
+fn user_add(args: UserAdd) -> anyhow::Result<()> {
+    let role: Role = args
+        .role
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--role must be resident, clerk, dept_admin or admin"))?;
+    if !args.password_stdin {
+        anyhow::bail!("give the password on standard input with --password-stdin");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let settings = settings()?;
+    let mut conn = connect(&settings)?;
+    db::run_migrations(&mut conn)?;
+    let now = clock(&settings).now_utc();
+    seed::seed_catalogue(&mut conn, now, &mut |_| {})?;
+    let keys = pii_keys(&mut conn, &settings)?;
+    let input = AddUser {
+        role,
+        phone: args.phone,
+        name: args.name,
+        password,
+        id_number: args.id_number,
+        hall: args.hall.map(crate::db::ids::HallId),
+        window: args.window,
+        department: args.department,
+        must_change_password: false,
+    };
+    let id = add_user(&mut conn, &input, &keys, now).map_err(add_user_error)?;
+    println!(
+        "created {} account {} ({})",
+        role.as_str(),
+        id,
+        crate::accounts::pii::mask_phone(&input.phone)
+    );
+    Ok(())
+}

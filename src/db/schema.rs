@@ -1,0 +1,162 @@
+//! Table definitions shared by both backends. Only column types that
+//! `MultiConnection` supports are used: UUIDs stay TEXT, instants are UTC
+//! `Timestamp`, dates and times are hall-local `Date` / `Time`.
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    halls (id) {
+        id -> Integer,
+        code -> Text,
+        name -> Text,
+        level -> Text,
+        parent_id -> Nullable<Integer>,
+        address -> Text,
+        phone -> Text,
+        slot_minutes -> Integer,
+        slot_capacity -> Integer,
+        online_share_percent -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    zones (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        letter -> Text,
+        name -> Text,
+        floor -> Integer,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        code -> Text,
+        name -> Text,
+        short_name -> Text,
+        phone -> Text,
+        sort_order -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    windows (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        number -> Integer,
+        name -> Text,
+        zone_id -> Integer,
+        department_id -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    service_items (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        department_id -> Integer,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        delivery -> Text,
+        legal_days -> Integer,
+        promised_days -> Integer,
+        fee -> Text,
+        subject -> Text,
+        description -> Text,
+        bookable_online -> Bool,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    service_materials (id) {
+        id -> Integer,
+        service_id -> Integer,
+        position -> Integer,
+        name -> Text,
+        form -> Text,
+        copies -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    window_services (window_id, service_id) {
+        window_id -> Integer,
+        service_id -> Integer,
+    }
+}
+
+diesel::table! {
+    opening_hours (hall_id, weekday) {
+        hall_id -> Integer,
+        weekday -> Integer,
+        morning_start -> Nullable<Time>,
+        morning_end -> Nullable<Time>,
+        afternoon_start -> Nullable<Time>,
+        afternoon_end -> Nullable<Time>,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Integer,
+        role -> Text,
+        name -> Text,
+        phone -> Text,
+        id_number_cipher -> Nullable<Binary>,
+        id_number_hash -> Nullable<Text>,
+        password_hash -> Text,
+        hall_id -> Nullable<Integer>,
+        department_id -> Nullable<Integer>,
+        window_id -> Nullable<Integer>,
+        disabled -> Bool,
+        must_change_password -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(zones -> halls (hall_id));
+diesel::joinable!(departments -> halls (hall_id));
+diesel::joinable!(windows -> departments (department_id));
+diesel::joinable!(windows -> zones (zone_id));
+diesel::joinable!(service_items -> departments (department_id));
+diesel::joinable!(service_materials -> service_items (service_id));
+diesel::joinable!(window_services -> windows (window_id));
+diesel::joinable!(window_services -> service_items (service_id));
+diesel::joinable!(opening_hours -> halls (hall_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    halls,
+    zones,
+    departments,
+    windows,
+    service_items,
+    service_materials,
+    window_services,
+    opening_hours,
+    calendar_days,
+    accounts,
+);

@@ -1,0 +1,6 @@
+//! Halls and their four-level network, zones, opening hours and the
+//! calendar of holidays and 调休 working days.
+
+pub mod calendar;
+pub mod models;
+pub mod repo;

@@ -1,0 +1,133 @@
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::ids::{HallId, ZoneId};
+use crate::db::schema::{calendar_days, halls, opening_hours, zones};
+use crate::text_enum;
+
+text_enum!(
+    /// The four levels of the service network.
+    HallLevel {
+        City = "city",
+        District = "district",
+        Street = "street",
+        Community = "community",
+    }
+);
+
+text_enum!(
+    /// A holiday closes the halls; a 调休 workday opens them on a weekend.
+    DayKind {
+        Holiday = "holiday",
+        Workday = "workday",
+    }
+);
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = halls)]
+pub struct Hall {
+    pub id: HallId,
+    pub code: String,
+    pub name: String,
+    #[diesel(deserialize_as = String)]
+    pub level: HallLevel,
+    pub parent_id: Option<HallId>,
+    pub address: String,
+    pub phone: String,
+    pub slot_minutes: i32,
+    pub slot_capacity: i32,
+    pub online_share_percent: i32,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = halls)]
+pub struct NewHall<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    #[diesel(serialize_as = String)]
+    pub level: HallLevel,
+    pub parent_id: Option<HallId>,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub slot_minutes: i32,
+    pub slot_capacity: i32,
+    pub online_share_percent: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = zones)]
+pub struct Zone {
+    pub id: ZoneId,
+    pub hall_id: HallId,
+    pub letter: String,
+    pub name: String,
+    pub floor: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = zones)]
+pub struct NewZone<'a> {
+    pub hall_id: HallId,
+    pub letter: &'a str,
+    pub name: &'a str,
+    pub floor: i32,
+}
+
+/// A hall's hours on one weekday (1 = Monday … 7 = Sunday); a session whose
+/// start or end is missing is closed.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = opening_hours)]
+pub struct OpeningHours {
+    pub hall_id: HallId,
+    pub weekday: i32,
+    pub morning_start: Option<NaiveTime>,
+    pub morning_end: Option<NaiveTime>,
+    pub afternoon_start: Option<NaiveTime>,
+    pub afternoon_end: Option<NaiveTime>,
+}
+
+impl OpeningHours {
+    /// The open sessions of the day, in order.
+    pub fn sessions(&self) -> Vec<(NaiveTime, NaiveTime)> {
+        [
+            (self.morning_start, self.morning_end),
+            (self.afternoon_start, self.afternoon_end),
+        ]
+        .into_iter()
+        .filter_map(|(s, e)| match (s, e) {
+            (Some(s), Some(e)) if s < e => Some((s, e)),
+            _ => None,
+        })
+        .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = calendar_days)]
+pub struct CalendarDay {
+    pub day: NaiveDate,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: DayKind,
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_level_has_a_label_in_both_languages() {
+        for level in HallLevel::ALL {
+            let key = format!("level-{}", level.as_str());
+            assert!(
+                Lang::Zh.has(&key) && Lang::En.has(&key),
+                "no label for {key}"
+            );
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! onestop: a government one-stop service hall (一号、一窗、一网).
+//!
+//! By feature: `catalog` (departments, windows, items), `hall` (halls,
+//! hours, calendar), `accounts`, `seed`; shared plumbing in `db`, `web`,
+//! `config`, `clock`, `error`, `i18n`.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod accounts;
+pub mod catalog;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod hall;
+pub mod i18n;
+pub mod keys;
+pub mod seed;
+pub mod startup;
+pub mod web;

@@ -1,0 +1,154 @@
+//! Building the application: database, migrations, first-start seeding,
+//! keys, then the HTTP server on a bound listener (port 0 in tests).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use crate::accounts::pii::PiiKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, Backend, Db};
+use crate::error::AppError;
+use crate::web::{AppState, assets, errors, health, lang, middleware};
+use crate::{catalog, keys, seed};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let settings_for_setup = settings.clone();
+        let state =
+            actix_web::rt::task::spawn_blocking(move || prepare(settings_for_setup)).await??;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Runs until SIGINT/SIGTERM; in-flight requests are given time to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects, migrates, seeds an empty database and loads the keys.
+pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let backend = Backend::from_url(&settings.database_url)?;
+    let pool = db::connect(&settings.database_url, settings.pool_size)?;
+    let mut conn = pool.get().map_err(|e| db::DbSetupError::Unreachable {
+        url: db::redact_url(&settings.database_url),
+        reason: e.to_string(),
+    })?;
+    let applied = db::run_migrations(&mut conn)?;
+    for m in &applied {
+        tracing::info!(migration = %m, "applied migration");
+    }
+    let clock = match settings.now {
+        Some(start) => {
+            tracing::warn!(start = %start, "ONESTOP_NOW is set: the clock starts at a fixed instant (demos and tests only)");
+            Clock::starting_at(start)
+        }
+        None => Clock::system(),
+    };
+    if settings.seed_if_empty {
+        let report = seed::seed_catalogue(&mut conn, clock.now_utc(), &mut |line| {
+            tracing::info!("seeded {line}")
+        })?;
+        if !report.already_seeded {
+            tracing::info!("empty database: loaded the built-in catalogue");
+        }
+    }
+    let master_key = keys::load_or_create(&mut conn, settings.secret_key.as_ref())?;
+    let pii = PiiKeys::derive(master_key.expose());
+    drop(conn);
+    Ok(AppState {
+        db: Db::new(pool, backend),
+        clock,
+        settings: Arc::new(settings),
+        pii,
+        master_key,
+    })
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|err, _req| {
+            use actix_web::error::JsonPayloadError;
+            let app = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge,
+                JsonPayloadError::ContentType => {
+                    AppError::bad_request("malformed", "send the body as application/json")
+                }
+                other => AppError::bad_request(
+                    "malformed",
+                    format!("the JSON body could not be read: {other}"),
+                ),
+            };
+            app.into()
+        })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _req| AppError::bad_request("malformed", err.to_string()).into())
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound.into())
+}
+
+pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let https = state.settings.cookie_secure;
+    let workers = state.settings.workers;
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(json_config())
+            .app_data(query_config())
+            .app_data(path_config())
+            .app_data(web::PayloadConfig::default().limit(256 * 1024))
+            .wrap(errors::error_pages())
+            .wrap(middleware::security_headers(https))
+            .wrap(Compress::default())
+            .wrap(from_fn(middleware::log_request))
+            .configure(health::configure)
+            .configure(assets::configure)
+            .configure(lang::configure)
+            .service(web::scope("/api/v1").configure(catalog::api::configure))
+            .configure(catalog::pages::configure)
+            .default_service(web::to(errors::not_found))
+    })
+    .shutdown_timeout(20);
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.listen(listener)?.run())
+}

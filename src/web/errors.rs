@@ -1,0 +1,118 @@
+//! Error pages. Handlers return `AppError` (the contract's JSON); for pages
+//! this middleware swaps that body for a friendly localized HTML page with
+//! the same status. API errors that actix produces itself (405, extractor
+//! failures) get the JSON body. Pages that render their own HTML error (a
+//! form shown again with messages) pass through untouched.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::PageCtx;
+use crate::error::{AppError, error_json};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+}
+
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+fn content_type(res: &ServiceResponse<impl MessageBody>) -> String {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The key of the message shown for a status: `error-404-title`, ….
+fn status_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 | 410 => "404",
+        405 => "405",
+        409 => "409",
+        413 => "413",
+        422 => "422",
+        429 => "429",
+        503 => "503",
+        s if s >= 500 => "500",
+        _ => "400",
+    }
+}
+
+pub fn render_error_page(req: &HttpRequest, status: StatusCode) -> HttpResponse {
+    let ctx = PageCtx::from_request(req);
+    let key = status_key(status);
+    let page = ErrorPage {
+        title: ctx.t(&format!("error-{key}-title")),
+        message: ctx.t(&format!("error-{key}-message")),
+        status: status.as_u16(),
+        ctx,
+    };
+    match page.render() {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "error page could not be rendered");
+            HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(status.to_string())
+        }
+    }
+}
+
+fn replace_body<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let ct = content_type(&res);
+    let api = is_api(res.request().path());
+    let keep = if api {
+        ct.starts_with("application/json")
+    } else {
+        ct.starts_with("text/html")
+    };
+    if keep {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let new = if api {
+        let code = match status.as_u16() {
+            404 => "not_found",
+            405 => "method_not_allowed",
+            413 => "payload_too_large",
+            415 => "unsupported_media_type",
+            s if s >= 500 => "internal_error",
+            _ => "malformed",
+        };
+        error_json(status, code, status.canonical_reason().unwrap_or("error"))
+    } else {
+        render_error_page(&req, status)
+    };
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+pub fn error_pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(replace_body)
+}
+
+/// Anything no route matches.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,15 @@
+//! Shared web plumbing: application state, the page context every template
+//! receives, middleware (security headers, request log, error pages), static
+//! assets and the health check.
+
+pub mod assets;
+pub mod errors;
+pub mod health;
+pub mod lang;
+pub mod middleware;
+pub mod page;
+pub mod state;
+pub mod urlencode;
+
+pub use page::PageCtx;
+pub use state::AppState;

@@ -1,0 +1,161 @@
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::driver::browser;
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_resident_finds_an_item_in_the_catalogue_and_reads_what_to_bring() {
+    let Some(b) = browser().await else { return };
+    let app = spawn_app().await;
+    let c = &b.client;
+
+    c.goto(&app.url("/")).await.unwrap();
+    assert!(c.title().await.unwrap().contains("乌海市民服务中心"));
+    let figures = c
+        .find(Locator::Css(".figures"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        figures.contains("38") && figures.contains("107") && figures.contains("337"),
+        "{figures}"
+    );
+
+    // Search with an everyday word, as a resident would type it.
+    let search = c
+        .find(Locator::Css("form.search input[name=q]"))
+        .await
+        .unwrap();
+    search.send_keys("社保卡").await.unwrap();
+    c.find(Locator::Css("form.search button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".result-count"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/services"));
+    let count = c
+        .find(Locator::Css(".result-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(count.starts_with("共找到"), "{count}");
+
+    // Open the item and read the one-time list of materials and the windows.
+    c.find(Locator::LinkText("社会保障卡补换（即时制卡）"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h1 = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("h1.service-title"))
+        .await
+        .unwrap();
+    assert_eq!(h1.text().await.unwrap(), "社会保障卡补换（即时制卡）");
+    let materials = c
+        .find(Locator::Css(".material-list"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(materials.contains("居民身份证"), "{materials}");
+    let windows = c
+        .find(Locator::Css(".window-list"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        windows.contains("号窗口") && windows.contains("社保卡服务窗口"),
+        "{windows}"
+    );
+    let facts = c
+        .find(Locator::Css("table.facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        facts.contains("当场办结") && facts.contains("不收费"),
+        "{facts}"
+    );
+
+    // The same page in English, through the switch in the header.
+    c.find(Locator::Css("a.lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h2 = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("materials-title"))
+        .await
+        .unwrap();
+    assert_eq!(
+        h2.text().await.unwrap(),
+        "Materials to bring (one-time list)"
+    );
+
+    c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
+    let Some(b) = browser().await else { return };
+    let app = spawn_app().await;
+    let c = &b.client;
+    c.set_window_size(360, 740).await.unwrap();
+    for path in [
+        "/",
+        "/services?q=%E8%BA%AB%E4%BB%BD%E8%AF%81",
+        "/departments",
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        let overflow = c
+            .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(99) <= 0,
+            "{path} scrolls sideways by {overflow} px at 360 px"
+        );
+        let font = c
+            .execute(
+                "return parseFloat(getComputedStyle(document.body).fontSize);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            font.as_f64().unwrap_or(0.0) >= 16.0,
+            "{path}: body text {font} px is too small"
+        );
+    }
+    // Keyboard users can reach the search box: the skip link comes first.
+    c.goto(&app.url("/")).await.unwrap();
+    let first = c
+        .execute("return document.querySelector('a').className;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(first, "skip");
+    c.clone().close().await.unwrap();
+}

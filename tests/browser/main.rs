@@ -1,0 +1,9 @@
+//! Real-browser journeys in headless Chromium, driven through Debian's
+//! chromedriver. Without chromedriver the suite prints that it was skipped,
+//! unless `ONESTOP_REQUIRE_BROWSER=1` (CI), where that is a failure.
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod driver;
+mod journeys;
