@@ -9,8 +9,8 @@ pub mod text_enum;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::{PgConnection, SqliteConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
@@ -25,8 +25,8 @@ pub enum DbConn {
     Pg(PgConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConn>>;
-pub type PooledConn = PooledConnection<ConnectionManager<DbConn>>;
+pub type DbPool = Pool<DbManager>;
+pub type PooledConn = PooledConnection<DbManager>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -104,14 +104,64 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
-/// Builds the pool and checks that the database answers.
+/// Opens connections of the backend the URL names. (diesel's generic
+/// manager for a `MultiConnection` tries each backend in turn and reports
+/// only "invalid connection url"; this one reports the real cause.)
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    target: String,
+    backend: Backend,
+}
+
+impl DbManager {
+    pub fn new(url: &str) -> Result<Self, DbSetupError> {
+        let backend = Backend::from_url(url)?;
+        let target = match backend {
+            Backend::Sqlite => sqlite_path(url).to_string(),
+            Backend::Postgres => url.to_string(),
+        };
+        Ok(DbManager { target, backend })
+    }
+
+    pub fn establish(&self) -> diesel::ConnectionResult<DbConn> {
+        match self.backend {
+            Backend::Sqlite => SqliteConnection::establish(&self.target).map(DbConn::Sqlite),
+            Backend::Postgres => PgConnection::establish(&self.target).map(DbConn::Pg),
+        }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        self.establish()
+            .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool after checking that the database answers (one direct
+/// connection first, so that a wrong URL or a stopped server is reported at
+/// once with its real cause).
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbSetupError> {
-    let backend = Backend::from_url(url)?;
-    let target = match backend {
-        Backend::Sqlite => sqlite_path(url).to_string(),
-        Backend::Postgres => url.to_string(),
-    };
-    let manager = ConnectionManager::<DbConn>::new(target);
+    let manager = DbManager::new(url)?;
+    manager.establish().map_err(|e| DbSetupError::Unreachable {
+        url: redact_url(url),
+        reason: e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    })?;
     Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
@@ -182,5 +232,35 @@ impl Db {
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+}
+
+/// A write transaction. On SQLite it begins IMMEDIATE, taking the write
+/// lock up front: a transaction that reads before it writes would otherwise
+/// fail with "database is locked" under load instead of waiting its turn.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) =
+                <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
     }
 }
