@@ -198,16 +198,27 @@ fn seed_command(demo: bool) -> anyhow::Result<()> {
                 password
             );
         }
+        let bookings = seed::demo::seed_demo_bookings(&mut conn, now, settings.tz)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        if !bookings.is_empty() {
+            println!(
+                "demo bookings (track them at /track with the code and the phone's last 4 digits):"
+            );
+            for (phone, code, what) in bookings {
+                println!(
+                    "  {code}  {}  {what}",
+                    crate::accounts::pii::mask_phone(&phone)
+                );
+            }
+        }
     }
     Ok(())
 }
 
 fn add_user_error(e: AddUserError) -> anyhow::Error {
     match e {
-        AddUserError::Invalid(key) => anyhow::anyhow!("{}", Lang::En.t(key)),
-        AddUserError::PhoneTaken => anyhow::anyhow!("an account with this phone number exists"),
-        AddUserError::IdNumberTaken => anyhow::anyhow!("an account with this ID number exists"),
         AddUserError::Internal(m) => anyhow::anyhow!(m),
+        other => anyhow::anyhow!("{}", Lang::En.t(other.first_key())),
     }
 }
 

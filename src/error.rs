@@ -21,6 +21,8 @@ pub enum AppError {
     BadRequest { code: &'static str, message: String },
     #[error("sign in first")]
     Unauthorized,
+    #[error("phone number or password is wrong")]
+    InvalidCredentials,
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
     #[error("{message}")]
@@ -74,6 +76,7 @@ impl AppError {
             | AppError::Conflict { code, .. }
             | AppError::Invalid { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Unavailable => "unavailable",
@@ -105,7 +108,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

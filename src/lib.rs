@@ -10,6 +10,7 @@
 )]
 
 pub mod accounts;
+pub mod booking;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -8,13 +8,15 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 
-use crate::accounts::pii::PiiKeys;
+use crate::accounts::hasher::Hasher;
+use crate::accounts::pii::{PiiKeys, derive_key};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Backend, Db};
 use crate::error::AppError;
-use crate::web::{AppState, assets, errors, health, lang, middleware};
-use crate::{catalog, keys, seed};
+use crate::web::throttle::Throttle;
+use crate::web::{AppState, assets, errors, health, identity, lang, middleware};
+use crate::{accounts, booking, catalog, keys, seed};
 
 pub struct Application {
     port: u16,
@@ -85,6 +87,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     }
     let master_key = keys::load_or_create(&mut conn, settings.secret_key.as_ref())?;
     let pii = PiiKeys::derive(master_key.expose());
+    let csrf_key = derive_key(master_key.expose(), "onestop/csrf/v1");
     drop(conn);
     Ok(AppState {
         db: Db::new(pool, backend),
@@ -92,6 +95,10 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         settings: Arc::new(settings),
         pii,
         master_key,
+        csrf_key,
+        hasher: Hasher::for_this_machine(),
+        throttle: Arc::new(Throttle::default()),
+        notifier: Arc::new(booking::notify::LogSender),
     })
 }
 
@@ -135,6 +142,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(query_config())
             .app_data(path_config())
             .app_data(web::PayloadConfig::default().limit(256 * 1024))
+            .wrap(from_fn(identity::identify))
             .wrap(errors::error_pages())
             .wrap(middleware::security_headers(https))
             .wrap(Compress::default())
@@ -142,8 +150,15 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(health::configure)
             .configure(assets::configure)
             .configure(lang::configure)
-            .service(web::scope("/api/v1").configure(catalog::api::configure))
+            .service(
+                web::scope("/api/v1")
+                    .configure(catalog::api::configure)
+                    .configure(accounts::api::configure)
+                    .configure(booking::api::configure),
+            )
             .configure(catalog::pages::configure)
+            .configure(accounts::routes::configure)
+            .configure(booking::pages::configure)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(20);

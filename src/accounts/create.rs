@@ -1,7 +1,7 @@
-//! Creating accounts: one set of rules for the command line, the demo seed
-//! and (later) the registration and administration pages.
+//! Creating accounts: one set of rules for the command line, the demo seed,
+//! registration and (later) the administration pages.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::{NewAccount, Role};
@@ -29,11 +29,13 @@ pub struct AddUser {
     pub must_change_password: bool,
 }
 
+/// What is wrong with a form, field by field: (field, translation key).
+pub type FieldErrors = Vec<(&'static str, &'static str)>;
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum AddUserError {
-    /// A translation key naming what is wrong with the input.
-    #[error("{0}")]
-    Invalid(&'static str),
+    #[error("invalid input")]
+    Invalid(FieldErrors),
     #[error("phone_taken")]
     PhoneTaken,
     #[error("id_number_taken")]
@@ -42,44 +44,106 @@ pub enum AddUserError {
     Internal(String),
 }
 
+impl AddUserError {
+    /// The first problem's translation key (command line, API message).
+    pub fn first_key(&self) -> &'static str {
+        match self {
+            AddUserError::Invalid(errors) => {
+                errors.first().map(|(_, k)| *k).unwrap_or("invalid-name")
+            }
+            AddUserError::PhoneTaken => "phone-taken",
+            AddUserError::IdNumberTaken => "id-number-taken",
+            AddUserError::Internal(_) => "error-500-message",
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AddUserError {
     fn from(e: diesel::result::Error) -> Self {
         AddUserError::Internal(e.to_string())
     }
 }
 
-/// Validates, hashes the password and inserts the account in one
-/// transaction; the unique indexes settle races on phone and ID number.
+/// Input that passed validation, normalised.
+#[derive(Debug, Clone)]
+pub struct ValidUser {
+    pub role: Role,
+    pub phone: String,
+    pub name: String,
+    pub id_number: Option<String>,
+}
+
+/// Checks every field and reports all problems at once.
+pub fn validate_user(input: &AddUser, today: NaiveDate) -> Result<ValidUser, AddUserError> {
+    let mut errors = FieldErrors::new();
+    let phone = validate::phone(&input.phone)
+        .map_err(|k| errors.push(("phone", k)))
+        .ok();
+    let name = validate::person_name(&input.name)
+        .map_err(|k| errors.push(("name", k)))
+        .ok();
+    if let Err(k) = password::check_strength(&input.password) {
+        errors.push(("password", k));
+    }
+    let id_number = match input
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => validate::id_number(id, today)
+            .map_err(|k| errors.push(("id_number", k)))
+            .ok(),
+        None if input.role == Role::Resident => {
+            errors.push(("id_number", "invalid-id-length"));
+            None
+        }
+        None => None,
+    };
+    match (phone, name) {
+        (Some(phone), Some(name)) if errors.is_empty() => Ok(ValidUser {
+            role: input.role,
+            phone,
+            name,
+            id_number,
+        }),
+        _ => Err(AddUserError::Invalid(errors)),
+    }
+}
+
+/// Validates, hashes the password and inserts (command line and seeding;
+/// web handlers hash through the bounded hasher and call [`insert_user`]).
 pub fn add_user(
     conn: &mut DbConn,
     input: &AddUser,
     keys: &PiiKeys,
     now: NaiveDateTime,
 ) -> Result<AccountId, AddUserError> {
-    let phone = validate::phone(&input.phone).map_err(AddUserError::Invalid)?;
-    let name = validate::person_name(&input.name).map_err(AddUserError::Invalid)?;
-    password::check_strength(&input.password).map_err(AddUserError::Invalid)?;
-    let id_number = input
-        .id_number
-        .as_deref()
-        .map(|id| validate::id_number(id, now.date()))
-        .transpose()
-        .map_err(AddUserError::Invalid)?;
-    if input.role == Role::Resident && id_number.is_none() {
-        return Err(AddUserError::Invalid("invalid-id-length"));
-    }
-    let password_hash = password::hash(&input.password).map_err(AddUserError::Internal)?;
-    let (id_number_cipher, id_number_hash) = match &id_number {
+    let valid = validate_user(input, now.date())?;
+    let hash = password::hash(&input.password).map_err(AddUserError::Internal)?;
+    insert_user(conn, input, &valid, hash, keys, now)
+}
+
+/// Inserts a validated account in one transaction; the unique indexes
+/// settle races on phone and ID number.
+pub fn insert_user(
+    conn: &mut DbConn,
+    input: &AddUser,
+    valid: &ValidUser,
+    password_hash: String,
+    keys: &PiiKeys,
+    now: NaiveDateTime,
+) -> Result<AccountId, AddUserError> {
+    let (id_number_cipher, id_number_hash) = match &valid.id_number {
         Some(id) => (
             Some(keys.encrypt(id).map_err(AddUserError::Internal)?),
             Some(keys.lookup_hash(id)),
         ),
         None => (None, None),
     };
-
     conn.transaction(|conn| {
         let placement = place_staff(conn, input)?;
-        if repo::find_by_phone(conn, &phone)?.is_some() {
+        if repo::find_by_phone(conn, &valid.phone)?.is_some() {
             return Err(AddUserError::PhoneTaken);
         }
         if let Some(h) = &id_number_hash
@@ -88,11 +152,11 @@ pub fn add_user(
             return Err(AddUserError::IdNumberTaken);
         }
         let new = NewAccount {
-            role: input.role,
-            name,
-            phone,
+            role: valid.role,
+            name: valid.name.clone(),
+            phone: valid.phone.clone(),
             id_number_cipher,
-            id_number_hash,
+            id_number_hash: id_number_hash.clone(),
             password_hash,
             hall_id: placement.hall,
             department_id: placement.department.map(|d| d.id),
@@ -104,8 +168,18 @@ pub fn add_user(
         repo::insert_account(conn, new).map_err(|e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => AddUserError::PhoneTaken,
+                info,
+            ) => {
+                if info.message().contains("id_number")
+                    || info
+                        .constraint_name()
+                        .is_some_and(|c| c.contains("id_number"))
+                {
+                    AddUserError::IdNumberTaken
+                } else {
+                    AddUserError::PhoneTaken
+                }
+            }
             other => other.into(),
         })
     })
@@ -115,6 +189,10 @@ struct Placement {
     hall: Option<HallId>,
     department: Option<Department>,
     window: Option<Window>,
+}
+
+fn invalid(field: &'static str, key: &'static str) -> AddUserError {
+    AddUserError::Invalid(vec![(field, key)])
 }
 
 /// Where a staff member works: clerks at a window (their department is the
@@ -128,8 +206,8 @@ fn place_staff(conn: &mut DbConn, input: &AddUser) -> Result<Placement, AddUserE
         });
     }
     let hall = match input.hall {
-        Some(h) => hall_repo::find_hall(conn, h)?.ok_or(AddUserError::Invalid("invalid-hall"))?,
-        None => hall_repo::default_hall(conn)?.ok_or(AddUserError::Invalid("invalid-hall"))?,
+        Some(h) => hall_repo::find_hall(conn, h)?.ok_or(invalid("hall", "invalid-hall"))?,
+        None => hall_repo::default_hall(conn)?.ok_or(invalid("hall", "invalid-hall"))?,
     };
     let window = match input.window {
         Some(n) => Some(
@@ -138,7 +216,7 @@ fn place_staff(conn: &mut DbConn, input: &AddUser) -> Result<Placement, AddUserE
                 .select(Window::as_select())
                 .first(conn)
                 .optional()?
-                .ok_or(AddUserError::Invalid("invalid-window"))?,
+                .ok_or(invalid("window", "invalid-window"))?,
         ),
         None => None,
     };
@@ -153,7 +231,7 @@ fn place_staff(conn: &mut DbConn, input: &AddUser) -> Result<Placement, AddUserE
                 .select(Department::as_select())
                 .first(conn)
                 .optional()?
-                .ok_or(AddUserError::Invalid("invalid-department"))?,
+                .ok_or(invalid("department", "invalid-department"))?,
         ),
         (None, Some(w)) => Some(
             departments::table
@@ -164,10 +242,10 @@ fn place_staff(conn: &mut DbConn, input: &AddUser) -> Result<Placement, AddUserE
         (None, None) => None,
     };
     if input.role == Role::DeptAdmin && department.is_none() {
-        return Err(AddUserError::Invalid("invalid-department"));
+        return Err(invalid("department", "invalid-department"));
     }
     if input.role == Role::Admin && (window.is_some() || input.department.is_some()) {
-        return Err(AddUserError::Invalid("invalid-admin-placement"));
+        return Err(invalid("department", "invalid-admin-placement"));
     }
     Ok(Placement {
         hall: Some(hall.id),

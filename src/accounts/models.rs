@@ -39,6 +39,8 @@ pub struct Account {
     pub must_change_password: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]

@@ -41,3 +41,19 @@ pub fn count_with_role(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Stores a new password hash; a one-time password requirement is lifted.
+pub fn set_password(
+    conn: &mut DbConn,
+    id: AccountId,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::must_change_password.eq(false),
+            accounts::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

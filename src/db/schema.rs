@@ -23,6 +23,14 @@ diesel::table! {
         online_share_percent -> Integer,
         active -> Bool,
         created_at -> Timestamp,
+        booking_horizon_days -> Integer,
+        same_day_cutoff -> Time,
+        min_lead_minutes -> Integer,
+        cancel_cutoff_minutes -> Integer,
+        max_active_bookings -> Integer,
+        no_show_limit -> Integer,
+        no_show_window_days -> Integer,
+        suspension_days -> Integer,
     }
 }
 
@@ -134,6 +142,80 @@ diesel::table! {
         must_change_password -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        account_id -> Integer,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        account_id -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    slot_counters (window_id, day, start_time) {
+        window_id -> Integer,
+        day -> Date,
+        start_time -> Time,
+        booked -> Integer,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Integer,
+        code -> Text,
+        account_id -> Integer,
+        hall_id -> Integer,
+        service_id -> Integer,
+        window_id -> Integer,
+        day -> Date,
+        start_time -> Time,
+        end_time -> Time,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    booking_events (id) {
+        id -> Integer,
+        booking_id -> Integer,
+        status -> Text,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        account_id -> Integer,
+        booking_id -> Nullable<Integer>,
+        kind -> Text,
+        body -> Text,
+        due_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -146,6 +228,13 @@ diesel::joinable!(service_materials -> service_items (service_id));
 diesel::joinable!(window_services -> windows (window_id));
 diesel::joinable!(window_services -> service_items (service_id));
 diesel::joinable!(opening_hours -> halls (hall_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(bookings -> service_items (service_id));
+diesel::joinable!(bookings -> windows (window_id));
+diesel::joinable!(bookings -> accounts (account_id));
+diesel::joinable!(booking_events -> bookings (booking_id));
+diesel::joinable!(notifications -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -159,4 +248,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     opening_hours,
     calendar_days,
     accounts,
+    sessions,
+    api_tokens,
+    slot_counters,
+    bookings,
+    booking_events,
+    notifications,
 );

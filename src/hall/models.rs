@@ -40,6 +40,21 @@ pub struct Hall {
     pub online_share_percent: i32,
     pub active: bool,
     pub created_at: NaiveDateTime,
+    pub booking_horizon_days: i32,
+    pub same_day_cutoff: NaiveTime,
+    pub min_lead_minutes: i32,
+    pub cancel_cutoff_minutes: i32,
+    pub max_active_bookings: i32,
+    pub no_show_limit: i32,
+    pub no_show_window_days: i32,
+    pub suspension_days: i32,
+}
+
+impl Hall {
+    /// Online capacity of one window for one slot.
+    pub fn online_capacity(&self) -> i32 {
+        self.slot_capacity * self.online_share_percent / 100
+    }
 }
 
 #[derive(Debug, Insertable)]

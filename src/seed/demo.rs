@@ -130,3 +130,77 @@ pub fn seed_demo_accounts(
     }
     Ok(logins)
 }
+
+/// (resident phone, item code) of the demo bookings.
+const DEMO_BOOKINGS: &[(&str, &str)] = &[
+    ("13804731001", "SBZX-010"),
+    ("13804731002", "BDC-002"),
+    ("13804731003", "GACRJ-001"),
+];
+
+/// Books each demo resident the first free slot of one item on the next
+/// bookable day (skipped when they already have a booking). Returns
+/// (phone, booking code, date, time) for what was booked.
+pub fn seed_demo_bookings(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<(String, String, String)>, String> {
+    use crate::booking::repo as booking_repo;
+    use crate::booking::service::{BookRequest, Offer, book};
+    use crate::catalog::models::ServiceItem;
+    use crate::db::schema::service_items;
+    use diesel::prelude::*;
+
+    let mut made = Vec::new();
+    for (phone, item_code) in DEMO_BOOKINGS {
+        let Some(account) = repo::find_by_phone(conn, phone).map_err(|e| e.to_string())? else {
+            continue;
+        };
+        if !booking_repo::list_for_account(conn, account.id)
+            .map_err(|e| e.to_string())?
+            .is_empty()
+        {
+            continue;
+        }
+        let item: ServiceItem = service_items::table
+            .filter(service_items::code.eq(item_code))
+            .select(ServiceItem::as_select())
+            .first(conn)
+            .map_err(|e| e.to_string())?;
+        let offer = Offer::load(conn, item.id, now, tz).map_err(|e| e.to_string())?;
+        let Some(day) = offer
+            .schedule
+            .bookable_days()
+            .into_iter()
+            .find(|d| *d > offer.schedule.now_local.date())
+        else {
+            continue;
+        };
+        let Some((slot, _)) = offer
+            .availability(conn, day)
+            .map_err(|e| e.to_string())?
+            .and_then(|s| s.into_iter().find(|(_, left)| *left > 0))
+        else {
+            continue;
+        };
+        let b = book(
+            conn,
+            &BookRequest {
+                account: account.id,
+                service: item.id,
+                date: day,
+                start: slot.start,
+            },
+            now,
+            tz,
+        )
+        .map_err(|e| e.to_string())?;
+        made.push((
+            phone.to_string(),
+            crate::booking::code::display(&b.code),
+            format!("{} {} {}", b.day, b.start_time.format("%H:%M"), item.name),
+        ));
+    }
+    Ok(made)
+}

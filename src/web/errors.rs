@@ -76,6 +76,25 @@ pub fn render_error_page(req: &HttpRequest, status: StatusCode) -> HttpResponse 
     }
 }
 
+/// Pages that need a signed-in user send visitors to sign in first and
+/// bring them back afterwards.
+fn login_redirect(req: &HttpRequest) -> HttpResponse {
+    let back = if req.method() == actix_web::http::Method::GET {
+        match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{}", req.path(), q),
+        }
+    } else {
+        "/".to_string()
+    };
+    HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/login?next={}", super::urlencode::encode(&back)),
+        ))
+        .finish()
+}
+
 fn replace_body<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -91,7 +110,9 @@ fn replace_body<B: MessageBody + 'static>(
     }
     let status = res.status();
     let (req, _) = res.into_parts();
-    let new = if api {
+    let new = if status == StatusCode::UNAUTHORIZED && !api {
+        login_redirect(&req)
+    } else if api {
         let code = match status.as_u16() {
             404 => "not_found",
             405 => "method_not_allowed",

@@ -4,12 +4,16 @@
 
 pub mod assets;
 pub mod errors;
+pub mod forms;
 pub mod health;
+pub mod identity;
 pub mod lang;
 pub mod middleware;
 pub mod page;
 pub mod state;
+pub mod throttle;
 pub mod urlencode;
 
+pub use identity::{CurrentUser, Identity};
 pub use page::PageCtx;
 pub use state::AppState;

@@ -6,8 +6,19 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
+use super::identity::Identity;
 use super::{assets, urlencode};
+use crate::accounts::models::Role;
+use crate::accounts::pii::mask_name;
 use crate::i18n::Lang;
+use actix_web::HttpMessage;
+
+/// Who is signed in, as the page header shows it.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub name: String,
+    pub role: Role,
+}
 
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -15,6 +26,9 @@ pub struct PageCtx {
     /// Path and query of this page without any `lang=` parameter.
     pub here: String,
     pub asset_version: &'static str,
+    /// The value every POST form carries as `csrf_token`.
+    pub csrf: String,
+    pub user: Option<UserBadge>,
 }
 
 impl PageCtx {
@@ -29,10 +43,21 @@ impl PageCtx {
         } else {
             format!("{}?{}", req.path(), query.join("&"))
         };
+        let identity = req
+            .extensions()
+            .get::<Identity>()
+            .cloned()
+            .unwrap_or_default();
+        let user = identity.user.as_ref().map(|u| UserBadge {
+            name: mask_name(&u.account.name),
+            role: u.role(),
+        });
         PageCtx {
             lang: Lang::from_request(req),
             here,
             asset_version: assets::version(),
+            csrf: identity.csrf_token,
+            user,
         }
     }
 
@@ -66,6 +91,14 @@ impl PageCtx {
             Lang::Zh => "English",
             Lang::En => "中文",
         }
+    }
+
+    pub fn is_resident(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Resident)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.is_staff())
     }
 
     pub fn is_zh(&self) -> bool {

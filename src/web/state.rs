@@ -2,10 +2,13 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
+use crate::accounts::hasher::Hasher;
 use crate::accounts::pii::PiiKeys;
+use crate::booking::notify::Sender;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
+use crate::web::throttle::Throttle;
 
 /// Everything a handler needs, passed as `web::Data` (no globals).
 #[derive(Clone)]
@@ -15,6 +18,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pii: PiiKeys,
     pub master_key: Secret<Vec<u8>>,
+    /// Key for CSRF tokens, derived from the master key.
+    pub csrf_key: [u8; 32],
+    pub hasher: Hasher,
+    pub throttle: Arc<Throttle>,
+    /// Sends notifications (SMS in production; the log by default).
+    pub notifier: Arc<dyn Sender>,
 }
 
 impl AppState {

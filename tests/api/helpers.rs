@@ -261,3 +261,203 @@ pub fn assert_error_json(status: u16, body: &serde_json::Value, expected_status:
         "message in {body}"
     );
 }
+
+/// Tuesday 1 December 2026, 08:00 in Wuhai: the hall opens at 08:30 and the
+/// next seven working days (1–9 December) can be booked.
+pub const TEST_NOW: &str = "2026-12-01T08:00:00+08:00";
+
+pub async fn spawn_app_at(now: &str) -> TestApp {
+    let start = chrono::DateTime::parse_from_rfc3339(now)
+        .expect("rfc3339")
+        .with_timezone(&chrono::Utc);
+    spawn_app_with(|s| s.now = Some(start)).await
+}
+
+/// A valid resident ID number (GB 11643) for test person `n`.
+pub fn id_number(n: u32) -> String {
+    let first17 = format!(
+        "150302{}{:03}",
+        19500101 + (n % 28) + 10000 * (n / 28 % 50),
+        n % 1000
+    );
+    let first17: String = first17.chars().take(17).collect();
+    let check = onestop::accounts::validate::id_check_char(&first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
+pub fn phone(n: u32) -> String {
+    format!("1380473{:04}", n)
+}
+
+pub const PASSWORD: &str = "Wuhai-Hall-2026";
+
+/// Extracts the CSRF token a page's forms carry.
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("a form with csrf_token");
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+pub struct Resident {
+    pub id: i32,
+    pub phone: String,
+    pub token: String,
+}
+
+impl TestApp {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get_json_as(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Posts a form with the CSRF token of the page at `form_page`.
+    pub async fn post_form(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.get_html(form_page).await;
+        let token = csrf_of(&html);
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers and signs in through the API; returns the bearer token.
+    pub async fn register_resident(&self, n: u32) -> Resident {
+        let body = serde_json::json!({"name": format!("测试居民{n}"), "id_number": id_number(n), "phone": phone(n), "password": PASSWORD});
+        let (s, created) = self.post_json("/api/v1/auth/register", None, &body).await;
+        assert_eq!(s, 201, "register: {created}");
+        let (s, login) = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"phone": phone(n), "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, 200, "login: {login}");
+        Resident {
+            id: created["id"].as_i64().unwrap() as i32,
+            phone: phone(n),
+            token: login["token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Many residents at once, inserted directly (one shared password hash)
+    /// with API tokens: setup for load tests, not what is being tested.
+    pub async fn residents_direct(&self, from: u32, count: u32) -> Vec<Resident> {
+        let hash = onestop::accounts::password::hash(PASSWORD).unwrap();
+        let keys = self.state.pii.clone();
+        let now = self.state.clock.now_utc();
+        self.state
+            .db
+            .run(move |conn| {
+                let mut out = Vec::new();
+                for n in from..from + count {
+                    let id_no = id_number(n);
+                    let new = onestop::accounts::models::NewAccount {
+                        role: onestop::accounts::models::Role::Resident,
+                        name: format!("居民{n}"),
+                        phone: phone(n),
+                        id_number_cipher: Some(keys.encrypt(&id_no).unwrap()),
+                        id_number_hash: Some(keys.lookup_hash(&id_no)),
+                        password_hash: hash.clone(),
+                        hall_id: None,
+                        department_id: None,
+                        window_id: None,
+                        must_change_password: false,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    let id = onestop::accounts::repo::insert_account(conn, new)?;
+                    let (token, _) = onestop::accounts::session::issue_api_token(conn, id, now)?;
+                    out.push(Resident {
+                        id: id.0,
+                        phone: phone(n),
+                        token,
+                    });
+                }
+                Ok(out)
+            })
+            .await
+            .expect("residents")
+    }
+
+    /// A bookable item of the city hall served by exactly `windows` windows.
+    pub async fn item_with_windows(&self, windows: usize) -> i64 {
+        let city = self.hall_id("WUHAI").await;
+        let (_, services) = self
+            .get_json(&format!("/api/v1/services?hall_id={city}"))
+            .await;
+        for s in services.as_array().unwrap() {
+            if !s["bookable_online"].as_bool().unwrap() {
+                continue;
+            }
+            let (_, detail) = self
+                .get_json(&format!("/api/v1/services/{}", s["id"]))
+                .await;
+            if detail["window_numbers"].as_array().unwrap().len() == windows {
+                return s["id"].as_i64().unwrap();
+            }
+        }
+        panic!("no item with {windows} windows");
+    }
+
+    /// Sets the city hall's per-window slot capacity and online share.
+    pub async fn set_capacity(&self, slot_capacity: i32, online_share: i32) {
+        use diesel::prelude::*;
+        use onestop::db::schema::halls;
+        self.state
+            .db
+            .run(move |conn| {
+                diesel::update(halls::table.filter(halls::code.eq("WUHAI")))
+                    .set((
+                        halls::slot_capacity.eq(slot_capacity),
+                        halls::online_share_percent.eq(online_share),
+                    ))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Moves the server's clock.
+    pub fn set_now(&self, rfc3339: &str) {
+        let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        self.state.clock.set(t);
+    }
+}

@@ -159,3 +159,204 @@ async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
     assert_eq!(first, "skip");
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
+    let Some(b) = browser().await else { return };
+    let app = crate::helpers::spawn_app_at(crate::helpers::TEST_NOW).await;
+    let c = &b.client;
+    let wait = Duration::from_secs(10);
+
+    // Register with real name, ID number and phone.
+    c.goto(&app.url("/register")).await.unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("王秀英")
+        .await
+        .unwrap();
+    c.find(Locator::Id("id_number"))
+        .await
+        .unwrap()
+        .send_keys("150304195603082023")
+        .await
+        .unwrap();
+    c.find(Locator::Id("phone"))
+        .await
+        .unwrap()
+        .send_keys("13804731001")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("Wuhai-Hall-2026")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password2"))
+        .await
+        .unwrap()
+        .send_keys("Wuhai-Hall-2026")
+        .await
+        .unwrap();
+    c.find(Locator::Id("consent"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(c, "/bookings").await;
+    let header = c
+        .find(Locator::Css(".who"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(header, "王*英", "the header shows the masked name");
+
+    // Find the item and book the first free slot of the first day.
+    c.goto(&app.url("/services?q=%E7%A4%BE%E4%BF%9D%E5%8D%A1%E8%A1%A5%E6%8D%A2"))
+        .await
+        .unwrap();
+    c.find(Locator::LinkText("社会保障卡补换（即时制卡）"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::LinkText("网上预约"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".slot-grid"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(".slot:not(.full)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(".slot-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The confirmation: code as text and QR, window and floor, materials.
+    let code = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("booking-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(code.len(), 9, "{code}");
+    assert_eq!(&code[4..5], "-");
+    let notice = c
+        .find(Locator::Css(".success"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("预约成功"), "{notice}");
+    c.find(Locator::Css(".qr-code svg")).await.unwrap();
+    let summary = c
+        .find(Locator::Css(".booking-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("号窗口") && summary.contains("楼"),
+        "{summary}"
+    );
+    let materials = c
+        .find(Locator::Css(".material-list"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(materials.contains("居民身份证"));
+
+    // My bookings lists it as upcoming.
+    c.goto(&app.url("/bookings")).await.unwrap();
+    let upcoming = c
+        .find(Locator::Css(".booking-card"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        upcoming.contains("社会保障卡补换")
+            && upcoming.contains("已预约")
+            && upcoming.contains(&code),
+        "{upcoming}"
+    );
+
+    // Track it without signing in, in a fresh session.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/track")).await.unwrap();
+    c.find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code.to_lowercase())
+        .await
+        .unwrap();
+    c.find(Locator::Id("phone_last4"))
+        .await
+        .unwrap()
+        .send_keys("1001")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let result = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("result-title"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(result, "社会保障卡补换（即时制卡）");
+    c.clone().close().await.unwrap();
+}
+
+async fn wait_for_path(c: &fantoccini::Client, path: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.is_ok_and(|u| u.path() == path) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the browser never reached {path}: {:?}",
+        c.current_url().await.map(|u| u.to_string())
+    );
+}

@@ -1,0 +1,16 @@
+DROP TABLE notifications;
+DROP TABLE booking_events;
+DROP TABLE bookings;
+DROP TABLE slot_counters;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+ALTER TABLE halls DROP COLUMN suspension_days;
+ALTER TABLE halls DROP COLUMN no_show_window_days;
+ALTER TABLE halls DROP COLUMN no_show_limit;
+ALTER TABLE halls DROP COLUMN max_active_bookings;
+ALTER TABLE halls DROP COLUMN cancel_cutoff_minutes;
+ALTER TABLE halls DROP COLUMN min_lead_minutes;
+ALTER TABLE halls DROP COLUMN same_day_cutoff;
+ALTER TABLE halls DROP COLUMN booking_horizon_days;
+ALTER TABLE accounts DROP COLUMN locked_until;
+ALTER TABLE accounts DROP COLUMN failed_logins;

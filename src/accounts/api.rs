@@ -1,0 +1,114 @@
+//! `/api/v1/auth`: registration and bearer tokens.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+
+use super::create::AddUserError;
+use super::models::Role;
+use super::{routes, session, signin};
+use crate::db::ids::AccountId;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::AppState;
+use crate::web::throttle::{Bucket, client_ip};
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    name: String,
+    id_number: String,
+    phone: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: AccountId,
+}
+
+/// The API code for the first problem of a registration.
+fn invalid_code(field: &str) -> &'static str {
+    match field {
+        "id_number" => "invalid_id_number",
+        "phone" => "invalid_phone",
+        "password" => "weak_password",
+        _ => "invalid_name",
+    }
+}
+
+#[post("/auth/register")]
+async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RegisterBody>,
+) -> Result<HttpResponse, AppError> {
+    if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
+        return Err(AppError::TooManyRequests);
+    }
+    match routes::register_resident(
+        &state,
+        &body.name,
+        &body.id_number,
+        &body.phone,
+        &body.password,
+    )
+    .await
+    {
+        Ok(account) => Ok(HttpResponse::Created().json(Created { id: account.id })),
+        Err(AddUserError::Invalid(errors)) => {
+            let (field, key) = errors.first().copied().unwrap_or(("name", "invalid-name"));
+            Err(AppError::invalid(invalid_code(field), Lang::En.t(key)))
+        }
+        Err(e @ AddUserError::PhoneTaken) => {
+            Err(AppError::conflict("phone_taken", Lang::En.t(e.first_key())))
+        }
+        Err(e @ AddUserError::IdNumberTaken) => Err(AppError::conflict(
+            "id_number_taken",
+            Lang::En.t(e.first_key()),
+        )),
+        Err(AddUserError::Internal(m)) => Err(AppError::Internal(m)),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    phone: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct TokenJson {
+    token: String,
+    role: Role,
+    expires_at: String,
+}
+
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, AppError> {
+    if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let Some(account) = signin::authenticate(&state, &body.phone, &body.password).await? else {
+        return Err(AppError::InvalidCredentials);
+    };
+    let now = state.clock.now_utc();
+    let id = account.id;
+    let (token, expires) = state
+        .db
+        .run(move |conn| Ok(session::issue_api_token(conn, id, now)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(TokenJson {
+        token,
+        role: account.role,
+        expires_at: expires
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(register).service(login);
+}

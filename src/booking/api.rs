@@ -1,0 +1,313 @@
+//! Booking endpoints of `/api/v1`.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use super::models::{Booking, BookingStatus};
+use super::service::{self, BookRequest, BookingError, Offer};
+use super::{code, repo, track};
+use crate::accounts::models::Role;
+use crate::accounts::validate;
+use crate::db::DbConn;
+use crate::db::ids::{HallId, ServiceId};
+use crate::error::AppError;
+use crate::web::throttle::{Bucket, client_ip};
+use crate::web::{AppState, Identity};
+
+impl From<BookingError> for AppError {
+    fn from(e: BookingError) -> Self {
+        let code = e.code();
+        let message = e.to_string();
+        match e {
+            BookingError::ServiceNotFound | BookingError::NotFound => AppError::NotFound,
+            BookingError::Suspended(_) => AppError::forbidden(code, message),
+            BookingError::SlotFull
+            | BookingError::Duplicate
+            | BookingError::LimitReached
+            | BookingError::TooLate
+            | BookingError::WrongState => AppError::conflict(code, message),
+            BookingError::OutsideHorizon
+            | BookingError::InvalidSlot
+            | BookingError::NotBookable => AppError::invalid(code, message),
+            BookingError::Db(m) => AppError::Internal(m),
+        }
+    }
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(
+            "invalid_date",
+            format!("date must be YYYY-MM-DD, got '{s}'"),
+        )
+    })
+}
+
+pub fn parse_time(s: &str) -> Result<NaiveTime, AppError> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| AppError::invalid("invalid_time", format!("start must be HH:MM, got '{s}'")))
+}
+
+#[derive(Serialize)]
+pub struct SlotJson {
+    start: String,
+    end: String,
+    remaining: i32,
+}
+
+#[get("/services/{id}/slots")]
+async fn list_slots(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let date = parse_date(params.get("date").map(String::as_str).unwrap_or_default())?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let list = state
+        .db
+        .run(move |conn| {
+            let offer = Offer::load(conn, id, now, tz)?;
+            if !offer.item.bookable_online {
+                return Err(BookingError::NotBookable.into());
+            }
+            match offer.availability(conn, date)? {
+                Some(list) => Ok(list),
+                None => {
+                    // A closed day inside the horizon has no slots; a day
+                    // outside it is an error.
+                    let days = offer.schedule.bookable_days();
+                    let today = offer.schedule.now_local.date();
+                    match days.last() {
+                        Some(last) if date >= today && date <= *last => Ok(Vec::new()),
+                        _ => Err(BookingError::OutsideHorizon.into()),
+                    }
+                }
+            }
+        })
+        .await?;
+    let body: Vec<SlotJson> = list
+        .into_iter()
+        .map(|(s, remaining)| SlotJson {
+            start: s.start.format("%H:%M").to_string(),
+            end: s.end.format("%H:%M").to_string(),
+            remaining,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Serialize)]
+pub struct BookingJson {
+    pub code: String,
+    pub status: BookingStatus,
+    pub service_id: ServiceId,
+    pub service_name: String,
+    pub hall_id: HallId,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub window_number: i32,
+    pub window_name: String,
+    pub ticket: Option<serde_json::Value>,
+    pub case: Option<serde_json::Value>,
+}
+
+impl BookingJson {
+    pub fn load(conn: &mut DbConn, b: Booking) -> Result<BookingJson, AppError> {
+        use crate::db::schema::{service_items, windows};
+        use diesel::prelude::*;
+        let service_name: String = service_items::table
+            .find(b.service_id)
+            .select(service_items::name)
+            .first(conn)?;
+        let (number, window_name): (i32, String) = windows::table
+            .find(b.window_id)
+            .select((windows::number, windows::name))
+            .first(conn)?;
+        Ok(BookingJson {
+            code: b.code,
+            status: b.status,
+            service_id: b.service_id,
+            service_name,
+            hall_id: b.hall_id,
+            date: b.day.format("%Y-%m-%d").to_string(),
+            start: b.start_time.format("%H:%M").to_string(),
+            end: b.end_time.format("%H:%M").to_string(),
+            window_number: number,
+            window_name,
+            ticket: None,
+            case: None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    service_id: i32,
+    date: String,
+    start: String,
+}
+
+#[post("/bookings")]
+async fn create_booking(
+    state: web::Data<AppState>,
+    identity: Identity,
+    body: web::Json<CreateBody>,
+) -> Result<HttpResponse, AppError> {
+    let user = identity.require(&[Role::Resident])?;
+    let req = BookRequest {
+        account: user.account.id,
+        service: ServiceId(body.service_id),
+        date: parse_date(&body.date)?,
+        start: parse_time(&body.start)?,
+    };
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let json = state
+        .db
+        .run(move |conn| {
+            let booking = service::book(conn, &req, now, tz)?;
+            BookingJson::load(conn, booking)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json))
+}
+
+#[get("/bookings")]
+async fn list_bookings(
+    state: web::Data<AppState>,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(&[Role::Resident])?.account.id;
+    let list = state
+        .db
+        .run(move |conn| {
+            repo::list_for_account(conn, account)?
+                .into_iter()
+                .map(|b| BookingJson::load(conn, b))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[get("/bookings/{code}")]
+async fn show_booking(
+    state: web::Data<AppState>,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = identity
+        .require(&[Role::Resident, Role::Clerk, Role::DeptAdmin, Role::Admin])?
+        .account
+        .clone();
+    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
+    let json = state
+        .db
+        .run(move |conn| {
+            let b = repo::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let allowed = match user.role {
+                Role::Resident => b.account_id == user.id,
+                Role::Admin => true,
+                Role::Clerk | Role::DeptAdmin => user.hall_id == Some(b.hall_id),
+            };
+            if !allowed {
+                return Err(AppError::NotFound);
+            }
+            BookingJson::load(conn, b)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+#[derive(Serialize)]
+struct Cancelled {
+    code: String,
+    status: BookingStatus,
+}
+
+#[post("/bookings/{code}/cancel")]
+async fn cancel_booking(
+    state: web::Data<AppState>,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(&[Role::Resident])?.account.id;
+    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let b = state
+        .db
+        .run(move |conn| Ok(service::cancel(conn, account, &code, now, tz)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(Cancelled {
+        code: b.code,
+        status: b.status,
+    }))
+}
+
+#[derive(Serialize)]
+struct TrackJson {
+    code: String,
+    status: BookingStatus,
+    name: String,
+    service: String,
+    service_id: ServiceId,
+    date: String,
+    start: String,
+    window_number: i32,
+    ticket: Option<serde_json::Value>,
+    position: Option<i64>,
+    case: Option<serde_json::Value>,
+}
+
+#[get("/track")]
+async fn track_booking(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let code = params
+        .get("code")
+        .and_then(|c| code::normalise(c))
+        .ok_or(AppError::NotFound)?;
+    let last4 = validate::phone_last4(
+        params
+            .get("phone_last4")
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )
+    .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
+    let t = state
+        .db
+        .run(move |conn| Ok(track::find(conn, &code, &last4)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(TrackJson {
+        code: t.booking.code,
+        status: t.booking.status,
+        name: t.masked_name,
+        service: t.service.name,
+        service_id: t.service.id,
+        date: t.booking.day.format("%Y-%m-%d").to_string(),
+        start: t.booking.start_time.format("%H:%M").to_string(),
+        window_number: t.window.number,
+        ticket: None,
+        position: None,
+        case: None,
+    }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_slots)
+        .service(create_booking)
+        .service(list_bookings)
+        .service(show_booking)
+        .service(cancel_booking)
+        .service(track_booking);
+}

@@ -1,0 +1,551 @@
+//! Resident pages: choose a slot, my bookings, one booking (QR code, .ics,
+//! print), cancel, reschedule; and public tracking.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::api::{parse_date, parse_time};
+use super::models::BookingStatus;
+use super::service::{self, BookRequest, BookingError, Offer};
+use super::views::*;
+use super::{code, ics, repo, track};
+use crate::accounts::models::Role;
+use crate::accounts::validate;
+use crate::catalog::pages::views::date_label;
+use crate::catalog::repo as catalog_repo;
+use crate::db::DbConn;
+use crate::db::ids::ServiceId;
+use crate::error::AppError;
+use crate::web::forms::{private_page, see_other};
+use crate::web::throttle::{Bucket, client_ip};
+use crate::web::{AppState, Identity, PageCtx};
+
+const RESIDENT: &[Role] = &[Role::Resident];
+
+#[derive(Deserialize, Default)]
+struct DateQuery {
+    date: Option<String>,
+}
+
+/// The slot picker for an item (new booking or rescheduling).
+fn book_page(
+    conn: &mut DbConn,
+    ctx: PageCtx,
+    state: &AppState,
+    service: ServiceId,
+    date: Option<NaiveDate>,
+    error: String,
+    resched: Option<BookingView>,
+) -> Result<BookPage, AppError> {
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let offer = Offer::load(conn, service, now, tz)?;
+    let days = offer.schedule.bookable_days();
+    let chosen = date
+        .filter(|d| days.contains(d))
+        .or_else(|| days.first().copied());
+    let slots = match chosen {
+        Some(d) => offer.availability(conn, d)?.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let action = match &resched {
+        Some(b) => format!("/bookings/{}/reschedule", b.code),
+        None => "/bookings".to_string(),
+    };
+    Ok(BookPage {
+        days: days
+            .iter()
+            .map(|d| DayOption {
+                value: d.to_string(),
+                label: date_label(ctx.lang, *d),
+                selected: Some(*d) == chosen,
+            })
+            .collect(),
+        date: chosen.map(|d| d.to_string()).unwrap_or_default(),
+        slots: slots
+            .into_iter()
+            .map(|(s, remaining)| SlotOption {
+                value: hhmm(s.start),
+                label: format!("{}–{}", hhmm(s.start), hhmm(s.end)),
+                remaining,
+            })
+            .collect(),
+        hall_name: offer.schedule.hall.name.clone(),
+        item: offer.item,
+        error,
+        action,
+        rescheduling: resched,
+        ctx,
+    })
+}
+
+#[get("/services/{id}/book")]
+async fn book_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    id: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.require(RESIDENT)?;
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let date = q.date.as_deref().and_then(|d| parse_date(d).ok());
+    let st = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let item = catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
+            let error = if item.bookable_online {
+                String::new()
+            } else {
+                ctx.t("book-error-not-bookable")
+            };
+            book_page(conn, ctx, &st, id, date, error, None)
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+struct BookForm {
+    #[serde(default)]
+    service_id: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    start: String,
+}
+
+#[post("/bookings")]
+async fn create_booking(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    form: web::Form<BookForm>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let service: ServiceId = form.service_id.parse().map_err(|_| AppError::NotFound)?;
+    let date = parse_date(&form.date).ok();
+    let start = parse_time(&form.start).ok();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let st = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let result = match (date, start) {
+                (Some(date), Some(start)) => service::book(
+                    conn,
+                    &BookRequest {
+                        account,
+                        service,
+                        date,
+                        start,
+                    },
+                    now,
+                    tz,
+                ),
+                _ => Err(BookingError::InvalidSlot),
+            };
+            match result {
+                Ok(b) => Ok(Ok(b.code)),
+                Err(BookingError::ServiceNotFound) => Err(AppError::NotFound),
+                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(e) => {
+                    let message = booking_error_message(&ctx, &e);
+                    Ok(Err((
+                        book_page(conn, ctx, &st, service, date, message, None)?,
+                        e,
+                    )))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(code) => Ok(see_other(&format!("/bookings/{code}?new=1"))),
+        Err((page, e)) => private_page(status_of(&e), &page),
+    }
+}
+
+fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
+    match e {
+        BookingError::Suspended(until) => {
+            ctx.tv("book-error-suspended", &date_label(ctx.lang, *until))
+        }
+        other => ctx.t(other.message_key()),
+    }
+}
+
+fn status_of(e: &BookingError) -> StatusCode {
+    match e {
+        BookingError::Suspended(_) => StatusCode::FORBIDDEN,
+        BookingError::OutsideHorizon | BookingError::InvalidSlot | BookingError::NotBookable => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+#[get("/bookings")]
+async fn bookings_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let tz = state.tz();
+    let page = state
+        .db
+        .run(move |conn| {
+            let mut upcoming = Vec::new();
+            let mut past = Vec::new();
+            for b in repo::list_for_account(conn, account)? {
+                let view = BookingView::load(conn, &b, ctx.lang)?;
+                if b.status.is_active() {
+                    upcoming.push(view)
+                } else {
+                    past.push(view)
+                }
+            }
+            upcoming.reverse();
+            let messages = repo::notifications_for(conn, account)?
+                .into_iter()
+                .map(|n| {
+                    (
+                        n.sent_at.map(|t| local_time(t, tz)).unwrap_or_default(),
+                        n.body,
+                    )
+                })
+                .collect();
+            Ok(BookingsPage {
+                ctx,
+                upcoming,
+                past,
+                messages,
+            })
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    new: Option<String>,
+    cancelled: Option<String>,
+    moved: Option<String>,
+}
+
+fn detail_page(
+    conn: &mut DbConn,
+    state: &AppState,
+    ctx: PageCtx,
+    account: crate::db::ids::AccountId,
+    code: &str,
+    print: bool,
+) -> Result<BookingPage, AppError> {
+    let code = code::normalise(code).ok_or(AppError::NotFound)?;
+    let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let offer = Offer::load(conn, b.service_id, now, tz)?;
+    let deadline = offer.schedule.cancel_deadline(b.day, b.start_time);
+    let events = repo::events_of(conn, b.id)?;
+    Ok(BookingPage {
+        qr_svg: qr_svg(&b.code),
+        materials: catalog_repo::materials_of(conn, b.service_id)?,
+        timeline: timeline(&events, ctx.lang, tz),
+        can_change: b.status == BookingStatus::Booked && offer.schedule.now_local < deadline,
+        deadline: deadline.format("%Y-%m-%d %H:%M").to_string(),
+        b: BookingView::load(conn, &b, ctx.lang)?,
+        notice: String::new(),
+        error: String::new(),
+        print,
+        ctx,
+    })
+}
+
+#[get("/bookings/{code}")]
+async fn booking_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+    q: web::Query<DetailQuery>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let st = state.clone();
+    let mut page = state
+        .db
+        .run(move |conn| detail_page(conn, &st, ctx, account, &code, false))
+        .await?;
+    page.notice = if q.new.is_some() {
+        page.ctx.t("booking-created")
+    } else if q.cancelled.is_some() {
+        page.ctx.t("booking-cancelled")
+    } else if q.moved.is_some() {
+        page.ctx.t("booking-moved")
+    } else {
+        String::new()
+    };
+    private_page(StatusCode::OK, &page)
+}
+
+#[get("/bookings/{code}/print")]
+async fn print_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let st = state.clone();
+    let page = state
+        .db
+        .run(move |conn| detail_page(conn, &st, ctx, account, &code, true))
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[get("/bookings/{code}/ics")]
+async fn calendar_file(
+    state: web::Data<AppState>,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let body = state
+        .db
+        .run(move |conn| {
+            let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
+            let view = BookingView::load(conn, &b, crate::i18n::Lang::Zh)?;
+            let materials: Vec<String> = catalog_repo::materials_of(conn, b.service_id)?
+                .into_iter()
+                .map(|m| m.name)
+                .collect();
+            let description = format!(
+                "预约码 {}。请带齐材料：{}",
+                view.code_display,
+                materials.join("；")
+            );
+            let location = format!(
+                "{} {}号窗口（{}）",
+                view.hall, view.window_number, view.place
+            );
+            Ok(ics::calendar(
+                &ics::Event {
+                    uid: &b.code,
+                    day: b.day,
+                    start: b.start_time,
+                    end: b.end_time,
+                    summary: &view.service,
+                    location: &location,
+                    description: &description,
+                    stamp: now,
+                },
+                tz,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"booking.ics\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+#[post("/bookings/{code}/cancel")]
+async fn cancel_booking(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let st = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let c = code::normalise(&code).ok_or(AppError::NotFound)?;
+            match service::cancel(conn, account, &c, now, tz) {
+                Ok(b) => Ok(Ok(b.code)),
+                Err(BookingError::NotFound) => Err(AppError::NotFound),
+                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(e) => {
+                    let message = booking_error_message(&ctx, &e);
+                    let mut page = detail_page(conn, &st, ctx, account, &c, false)?;
+                    page.error = message;
+                    Ok(Err(page))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(code) => Ok(see_other(&format!("/bookings/{code}?cancelled=1"))),
+        Err(page) => private_page(StatusCode::CONFLICT, &page),
+    }
+}
+
+#[get("/bookings/{code}/reschedule")]
+async fn reschedule_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+    q: web::Query<DateQuery>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let date = q.date.as_deref().and_then(|d| parse_date(d).ok());
+    let st = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let c = code::normalise(&code).ok_or(AppError::NotFound)?;
+            let b = repo::find_owned(conn, &c, account)?.ok_or(AppError::NotFound)?;
+            let view = BookingView::load(conn, &b, ctx.lang)?;
+            let error = if b.status == BookingStatus::Booked {
+                String::new()
+            } else {
+                ctx.t("book-error-state")
+            };
+            book_page(conn, ctx, &st, b.service_id, date, error, Some(view))
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[post("/bookings/{code}/reschedule")]
+async fn reschedule_booking(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+    form: web::Form<BookForm>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let date = parse_date(&form.date).ok();
+    let start = parse_time(&form.start).ok();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let st = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let c = code::normalise(&code).ok_or(AppError::NotFound)?;
+            let result = match (date, start) {
+                (Some(d), Some(s)) => service::reschedule(conn, account, &c, d, s, now, tz),
+                _ => Err(BookingError::InvalidSlot),
+            };
+            match result {
+                Ok(b) => Ok(Ok(b.code)),
+                Err(BookingError::NotFound) => Err(AppError::NotFound),
+                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(e) => {
+                    let b = repo::find_owned(conn, &c, account)?.ok_or(AppError::NotFound)?;
+                    let view = BookingView::load(conn, &b, ctx.lang)?;
+                    let message = booking_error_message(&ctx, &e);
+                    Ok(Err((
+                        book_page(conn, ctx, &st, b.service_id, date, message, Some(view))?,
+                        e,
+                    )))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(code) => Ok(see_other(&format!("/bookings/{code}?moved=1"))),
+        Err((page, e)) => private_page(status_of(&e), &page),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct TrackQuery {
+    code: Option<String>,
+    phone_last4: Option<String>,
+}
+
+#[get("/track")]
+async fn track_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    q: web::Query<TrackQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let mut page = TrackPage {
+        code: q
+            .code
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(20)
+            .collect(),
+        last4: q
+            .phone_last4
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(4)
+            .collect(),
+        error: String::new(),
+        found: None,
+        ctx,
+    };
+    let (Some(raw_code), Some(raw_last4)) = (q.code, q.phone_last4) else {
+        return private_page(StatusCode::OK, &page);
+    };
+    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let (code, last4) = match (
+        code::normalise(&raw_code),
+        validate::phone_last4(&raw_last4),
+    ) {
+        (Some(c), Ok(l)) => (c, l),
+        (None, _) => {
+            page.error = page.ctx.t("track-bad-code");
+            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        (_, Err(k)) => {
+            page.error = page.ctx.t(k);
+            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let lang = page.ctx.lang;
+    let found = state
+        .db
+        .run(move |conn| match track::find(conn, &code, &last4)? {
+            Some(t) => Ok(Some(TrackResult {
+                name: t.masked_name,
+                b: BookingView::load(conn, &t.booking, lang)?,
+            })),
+            None => Ok(None),
+        })
+        .await?;
+    match found {
+        Some(f) => {
+            page.found = Some(f);
+            private_page(StatusCode::OK, &page)
+        }
+        None => {
+            page.error = page.ctx.t("track-not-found");
+            private_page(StatusCode::NOT_FOUND, &page)
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(book_form)
+        .service(create_booking)
+        .service(bookings_page)
+        .service(print_page)
+        .service(calendar_file)
+        .service(cancel_booking)
+        .service(reschedule_form)
+        .service(reschedule_booking)
+        .service(booking_page)
+        .service(track_page);
+}

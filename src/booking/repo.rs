@@ -1,0 +1,295 @@
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+
+use super::models::{
+    Booking, BookingEvent, BookingStatus, NewBooking, Notification, NotificationKind,
+};
+use crate::catalog::models::Window;
+use crate::db::DbConn;
+use crate::db::ids::{AccountId, ServiceId, WindowId};
+use crate::db::schema::{
+    booking_events, bookings, notifications, slot_counters, window_services, windows,
+};
+
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Booking>> {
+    bookings::table
+        .filter(bookings::code.eq(code))
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A booking by code, only if it belongs to `account` (otherwise not found).
+pub fn find_owned(
+    conn: &mut DbConn,
+    code: &str,
+    account: AccountId,
+) -> QueryResult<Option<Booking>> {
+    bookings::table
+        .filter(bookings::code.eq(code))
+        .filter(bookings::account_id.eq(account))
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list_for_account(conn: &mut DbConn, account: AccountId) -> QueryResult<Vec<Booking>> {
+    bookings::table
+        .filter(bookings::account_id.eq(account))
+        .order((bookings::day.desc(), bookings::start_time.desc()))
+        .select(Booking::as_select())
+        .load(conn)
+}
+
+pub fn count_active(conn: &mut DbConn, account: AccountId) -> QueryResult<i64> {
+    bookings::table
+        .filter(bookings::account_id.eq(account))
+        .filter(bookings::status.eq_any(BookingStatus::active_strs()))
+        .count()
+        .get_result(conn)
+}
+
+pub fn has_active_for(
+    conn: &mut DbConn,
+    account: AccountId,
+    service: ServiceId,
+    day: NaiveDate,
+    except: Option<i32>,
+) -> QueryResult<bool> {
+    let mut q = bookings::table
+        .filter(bookings::account_id.eq(account))
+        .filter(bookings::service_id.eq(service))
+        .filter(bookings::day.eq(day))
+        .filter(bookings::status.eq_any(BookingStatus::active_strs()))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(bookings::id.ne(id));
+    }
+    Ok(q.count().get_result::<i64>(conn)? > 0)
+}
+
+pub fn no_show_days(
+    conn: &mut DbConn,
+    account: AccountId,
+    since: NaiveDate,
+) -> QueryResult<Vec<NaiveDate>> {
+    bookings::table
+        .filter(bookings::account_id.eq(account))
+        .filter(bookings::status.eq(BookingStatus::NoShow.as_str()))
+        .filter(bookings::day.ge(since))
+        .select(bookings::day)
+        .load(conn)
+}
+
+/// Active windows that serve an item.
+pub fn windows_for(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec<Window>> {
+    window_services::table
+        .inner_join(windows::table)
+        .filter(window_services::service_id.eq(service))
+        .filter(windows::active.eq(true))
+        .order(windows::number)
+        .select(Window::as_select())
+        .load(conn)
+}
+
+/// Booked counts per (window, slot start) on one day.
+pub fn counters_on(
+    conn: &mut DbConn,
+    window_ids: &[WindowId],
+    day: NaiveDate,
+) -> QueryResult<HashMap<(WindowId, NaiveTime), i32>> {
+    Ok(slot_counters::table
+        .filter(slot_counters::window_id.eq_any(window_ids))
+        .filter(slot_counters::day.eq(day))
+        .select((
+            slot_counters::window_id,
+            slot_counters::start_time,
+            slot_counters::booked,
+        ))
+        .load::<(WindowId, NaiveTime, i32)>(conn)?
+        .into_iter()
+        .map(|(w, t, n)| ((w, t), n))
+        .collect())
+}
+
+/// Takes one place in a window's slot if one is left: a conditional UPDATE
+/// that the database applies atomically (PostgreSQL re-checks the condition
+/// after a concurrent update). True when the place was taken.
+pub fn take_place(
+    conn: &mut DbConn,
+    window: WindowId,
+    day: NaiveDate,
+    start: NaiveTime,
+    capacity: i32,
+) -> QueryResult<bool> {
+    let row = (window, day, start);
+    let insert = diesel::insert_into(slot_counters::table).values((
+        slot_counters::window_id.eq(row.0),
+        slot_counters::day.eq(row.1),
+        slot_counters::start_time.eq(row.2),
+        slot_counters::booked.eq(0),
+    ));
+    match conn {
+        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConn::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    let updated = diesel::update(
+        slot_counters::table
+            .find(row)
+            .filter(slot_counters::booked.lt(capacity)),
+    )
+    .set(slot_counters::booked.eq(slot_counters::booked + 1))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Gives a place back (cancel, reschedule).
+pub fn release_place(
+    conn: &mut DbConn,
+    window: WindowId,
+    day: NaiveDate,
+    start: NaiveTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        slot_counters::table
+            .find((window, day, start))
+            .filter(slot_counters::booked.gt(0)),
+    )
+    .set(slot_counters::booked.eq(slot_counters::booked - 1))
+    .execute(conn)
+}
+
+pub fn insert_booking(conn: &mut DbConn, new: NewBooking) -> QueryResult<i32> {
+    diesel::insert_into(bookings::table)
+        .values(new)
+        .returning(bookings::id)
+        .get_result(conn)
+}
+
+pub fn find_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Booking> {
+    bookings::table
+        .find(id)
+        .select(Booking::as_select())
+        .first(conn)
+}
+
+pub fn add_event(
+    conn: &mut DbConn,
+    booking: i32,
+    status: &str,
+    note: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(booking_events::table)
+        .values((
+            booking_events::booking_id.eq(booking),
+            booking_events::status.eq(status),
+            booking_events::note.eq(note),
+            booking_events::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn events_of(conn: &mut DbConn, booking: i32) -> QueryResult<Vec<BookingEvent>> {
+    booking_events::table
+        .filter(booking_events::booking_id.eq(booking))
+        .order((booking_events::at, booking_events::id))
+        .select(BookingEvent::as_select())
+        .load(conn)
+}
+
+/// Moves a booking from one status to another only if it is still in
+/// `from`: two racing requests cannot both succeed.
+pub fn transition(
+    conn: &mut DbConn,
+    id: i32,
+    from: &[BookingStatus],
+    to: BookingStatus,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let n = diesel::update(
+        bookings::table
+            .find(id)
+            .filter(bookings::status.eq_any(from)),
+    )
+    .set((
+        bookings::status.eq(to.as_str()),
+        bookings::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn move_booking(
+    conn: &mut DbConn,
+    id: i32,
+    window: WindowId,
+    day: NaiveDate,
+    start: NaiveTime,
+    end: NaiveTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(bookings::table.find(id))
+        .set((
+            bookings::window_id.eq(window),
+            bookings::day.eq(day),
+            bookings::start_time.eq(start),
+            bookings::end_time.eq(end),
+            bookings::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn queue_notification(
+    conn: &mut DbConn,
+    account: AccountId,
+    booking: Option<i32>,
+    kind: NotificationKind,
+    body: &str,
+    due_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::account_id.eq(account),
+            notifications::booking_id.eq(booking),
+            notifications::kind.eq(kind.as_str()),
+            notifications::body.eq(body),
+            notifications::due_at.eq(due_at),
+            notifications::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Withdraws reminders not yet sent (after a cancel or a reschedule).
+pub fn cancel_pending_reminders(
+    conn: &mut DbConn,
+    booking: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::booking_id.eq(booking))
+            .filter(notifications::kind.eq(NotificationKind::Reminder.as_str()))
+            .filter(notifications::sent_at.is_null())
+            .filter(notifications::cancelled_at.is_null()),
+    )
+    .set(notifications::cancelled_at.eq(now))
+    .execute(conn)
+}
+
+pub fn notifications_for(conn: &mut DbConn, account: AccountId) -> QueryResult<Vec<Notification>> {
+    notifications::table
+        .filter(notifications::account_id.eq(account))
+        .filter(notifications::cancelled_at.is_null())
+        .filter(notifications::sent_at.is_not_null())
+        .order(notifications::sent_at.desc())
+        .limit(20)
+        .select(Notification::as_select())
+        .load(conn)
+}

@@ -1,0 +1,190 @@
+//! View structs of the booking pages.
+
+use askama::Template;
+use chrono::{NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+
+use super::code::display;
+use super::models::{Booking, BookingEvent, BookingStatus};
+use crate::catalog::models::{Material, ServiceItem, Window};
+use crate::catalog::pages::views::date_label;
+use crate::clock::to_local;
+use crate::db::DbConn;
+use crate::db::schema::{halls, service_items, windows, zones};
+use crate::error::AppError;
+use crate::hall::models::Zone;
+use crate::i18n::Lang;
+use crate::web::PageCtx;
+
+/// A booking as the resident reads it.
+pub struct BookingView {
+    pub code: String,
+    pub code_display: String,
+    pub status: BookingStatus,
+    pub status_label: String,
+    pub status_explain: String,
+    pub service_id: i32,
+    pub service: String,
+    pub date: String,
+    pub time: String,
+    pub window_number: i32,
+    pub window_name: String,
+    pub place: String,
+    pub hall: String,
+    pub address: String,
+    pub active: bool,
+}
+
+impl BookingView {
+    pub fn load(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<BookingView, AppError> {
+        let service: String = service_items::table
+            .find(b.service_id)
+            .select(service_items::name)
+            .first(conn)?;
+        let (window, zone): (Window, Zone) = windows::table
+            .inner_join(zones::table)
+            .filter(windows::id.eq(b.window_id))
+            .select((Window::as_select(), Zone::as_select()))
+            .first(conn)?;
+        let (hall, address): (String, String) = halls::table
+            .find(b.hall_id)
+            .select((halls::name, halls::address))
+            .first(conn)?;
+        Ok(BookingView {
+            code: b.code.clone(),
+            code_display: display(&b.code),
+            status: b.status,
+            status_label: lang.t(&format!("status-{}", b.status.as_str())),
+            status_explain: lang.t(&format!("status-{}-explain", b.status.as_str())),
+            service_id: b.service_id.0,
+            service,
+            date: date_label(lang, b.day),
+            time: format!(
+                "{}–{}",
+                b.start_time.format("%H:%M"),
+                b.end_time.format("%H:%M")
+            ),
+            window_number: window.number,
+            window_name: window.name,
+            place: format!(
+                "{} {} · {}",
+                zone.letter,
+                zone.name,
+                lang.tn("service-window-floor", zone.floor.into())
+            ),
+            hall,
+            address,
+            active: b.status.is_active(),
+        })
+    }
+}
+
+pub struct TimelineEntry {
+    pub label: String,
+    pub at: String,
+    pub note: String,
+}
+
+pub fn timeline(events: &[BookingEvent], lang: Lang, tz: Tz) -> Vec<TimelineEntry> {
+    events
+        .iter()
+        .map(|e| TimelineEntry {
+            label: lang.t(&format!("status-{}", e.status)),
+            at: local_time(e.at, tz),
+            note: e.note.clone(),
+        })
+        .collect()
+}
+
+pub fn local_time(at: NaiveDateTime, tz: Tz) -> String {
+    to_local(at, tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub struct DayOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct SlotOption {
+    pub value: String,
+    pub label: String,
+    pub remaining: i32,
+}
+
+#[derive(Template)]
+#[template(path = "booking/book.html")]
+pub struct BookPage {
+    pub ctx: PageCtx,
+    pub item: ServiceItem,
+    pub hall_name: String,
+    pub days: Vec<DayOption>,
+    pub date: String,
+    pub slots: Vec<SlotOption>,
+    pub error: String,
+    /// Where the form goes: new booking, or rescheduling `code`.
+    pub action: String,
+    pub rescheduling: Option<BookingView>,
+}
+
+#[derive(Template)]
+#[template(path = "booking/list.html")]
+pub struct BookingsPage {
+    pub ctx: PageCtx,
+    pub upcoming: Vec<BookingView>,
+    pub past: Vec<BookingView>,
+    pub messages: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "booking/detail.html")]
+pub struct BookingPage {
+    pub ctx: PageCtx,
+    pub b: BookingView,
+    pub qr_svg: String,
+    pub materials: Vec<Material>,
+    pub timeline: Vec<TimelineEntry>,
+    pub can_change: bool,
+    pub deadline: String,
+    pub notice: String,
+    pub error: String,
+    pub print: bool,
+}
+
+#[derive(Template)]
+#[template(path = "booking/track.html")]
+pub struct TrackPage {
+    pub ctx: PageCtx,
+    pub code: String,
+    pub last4: String,
+    pub error: String,
+    pub found: Option<TrackResult>,
+}
+
+pub struct TrackResult {
+    pub name: String,
+    pub b: BookingView,
+}
+
+/// The QR code of a booking code, as inline SVG (no XML declaration).
+pub fn qr_svg(code: &str) -> String {
+    match qrcode::QrCode::new(code.as_bytes()) {
+        Ok(qr) => {
+            let svg = qr
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build();
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_string(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+pub fn hhmm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
