@@ -10,7 +10,9 @@
 )]
 
 pub mod accounts;
+pub mod audit;
 pub mod booking;
+pub mod cases;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -20,6 +22,8 @@ pub mod error;
 pub mod hall;
 pub mod i18n;
 pub mod keys;
+pub mod queue;
+pub mod ratings;
 pub mod seed;
 pub mod startup;
 pub mod web;

@@ -14,9 +14,10 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Backend, Db};
 use crate::error::AppError;
+use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
 use crate::web::{AppState, assets, errors, health, identity, lang, middleware};
-use crate::{accounts, booking, catalog, keys, seed};
+use crate::{accounts, booking, cases, catalog, keys, queue, ratings, seed};
 
 pub struct Application {
     port: u16,
@@ -88,6 +89,10 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let master_key = keys::load_or_create(&mut conn, settings.secret_key.as_ref())?;
     let pii = PiiKeys::derive(master_key.expose());
     let csrf_key = derive_key(master_key.expose(), "onestop/csrf/v1");
+    let events = EventBus::default();
+    if backend == Backend::Postgres {
+        queue::events::spawn_pg_listener(settings.database_url.clone(), &events);
+    }
     drop(conn);
     Ok(AppState {
         db: Db::new(pool, backend),
@@ -99,6 +104,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         hasher: Hasher::for_this_machine(),
         throttle: Arc::new(Throttle::default()),
         notifier: Arc::new(booking::notify::LogSender),
+        events,
     })
 }
 
@@ -154,11 +160,17 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 web::scope("/api/v1")
                     .configure(catalog::api::configure)
                     .configure(accounts::api::configure)
-                    .configure(booking::api::configure),
+                    .configure(booking::api::configure)
+                    .configure(queue::api::configure),
             )
             .configure(catalog::pages::configure)
             .configure(accounts::routes::configure)
+            .configure(ratings::pages::configure)
             .configure(booking::pages::configure)
+            .configure(queue::kiosk::configure)
+            .configure(queue::clerk::configure)
+            .configure(queue::display::configure)
+            .configure(cases::pages::configure)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(20);

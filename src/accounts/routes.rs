@@ -20,7 +20,8 @@ use crate::web::{AppState, Identity, PageCtx};
 pub fn home_for(role: Role) -> &'static str {
     match role {
         Role::Resident => "/bookings",
-        Role::Clerk | Role::DeptAdmin | Role::Admin => "/account",
+        Role::Clerk => "/clerk",
+        Role::DeptAdmin | Role::Admin => "/cases",
     }
 }
 

@@ -233,6 +233,8 @@ struct DetailQuery {
     new: Option<String>,
     cancelled: Option<String>,
     moved: Option<String>,
+    rated: Option<String>,
+    rating_error: Option<String>,
 }
 
 fn detail_page(
@@ -256,6 +258,10 @@ fn detail_page(
         can_change: b.status == BookingStatus::Booked && offer.schedule.now_local < deadline,
         deadline: deadline.format("%Y-%m-%d %H:%M").to_string(),
         b: BookingView::load(conn, &b, ctx.lang)?,
+        visit: Visit::load(conn, &b, ctx.lang, tz, now)?,
+        grades: grades(ctx.lang),
+        rate_action: format!("/bookings/{}/rate", b.code),
+        rate_hidden: Vec::new(),
         notice: String::new(),
         error: String::new(),
         print,
@@ -283,9 +289,18 @@ async fn booking_page(
         page.ctx.t("booking-cancelled")
     } else if q.moved.is_some() {
         page.ctx.t("booking-moved")
+    } else if q.rated.is_some() {
+        page.ctx.t("rating-thanks")
     } else {
         String::new()
     };
+    if let Some(key) = q
+        .rating_error
+        .as_deref()
+        .filter(|k| k.starts_with("rating-error-"))
+    {
+        page.error = page.ctx.t(key);
+    }
     private_page(StatusCode::OK, &page)
 }
 
@@ -465,6 +480,8 @@ async fn reschedule_booking(
 struct TrackQuery {
     code: Option<String>,
     phone_last4: Option<String>,
+    rated: Option<String>,
+    rating_error: Option<String>,
 }
 
 #[get("/track")]
@@ -476,6 +493,14 @@ async fn track_page(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut page = TrackPage {
+        grades: grades(ctx.lang),
+        rate_action: "/track/rate".to_string(),
+        rate_hidden: Vec::new(),
+        notice: if q.rated.is_some() {
+            ctx.t("rating-thanks")
+        } else {
+            String::new()
+        },
         code: q
             .code
             .clone()
@@ -515,18 +540,33 @@ async fn track_page(
         }
     };
     let lang = page.ctx.lang;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    if let Some(key) = q
+        .rating_error
+        .as_deref()
+        .filter(|k| k.starts_with("rating-error-"))
+    {
+        page.error = page.ctx.t(key);
+    }
     let found = state
         .db
         .run(move |conn| match track::find(conn, &code, &last4)? {
             Some(t) => Ok(Some(TrackResult {
                 name: t.masked_name,
                 b: BookingView::load(conn, &t.booking, lang)?,
+                visit: Visit::load(conn, &t.booking, lang, tz, now)?,
+                code,
+                last4,
             })),
             None => Ok(None),
         })
         .await?;
     match found {
         Some(f) => {
+            page.rate_hidden = vec![
+                ("code".to_string(), f.code.clone()),
+                ("phone_last4".to_string(), f.last4.clone()),
+            ];
             page.found = Some(f);
             private_page(StatusCode::OK, &page)
         }

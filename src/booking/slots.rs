@@ -113,6 +113,9 @@ mod tests {
             no_show_limit: 3,
             no_show_window_days: 90,
             suspension_days: 30,
+            checkin_early_minutes: 30,
+            checkin_late_minutes: 15,
+            starvation_minutes: 30,
         }
     }
 

@@ -142,6 +142,10 @@ pub struct BookingsPage {
 pub struct BookingPage {
     pub ctx: PageCtx,
     pub b: BookingView,
+    pub visit: Option<Visit>,
+    pub grades: Vec<(i32, String)>,
+    pub rate_action: String,
+    pub rate_hidden: Vec<(String, String)>,
     pub qr_svg: String,
     pub materials: Vec<Material>,
     pub timeline: Vec<TimelineEntry>,
@@ -156,6 +160,10 @@ pub struct BookingPage {
 #[template(path = "booking/track.html")]
 pub struct TrackPage {
     pub ctx: PageCtx,
+    pub grades: Vec<(i32, String)>,
+    pub rate_action: String,
+    pub rate_hidden: Vec<(String, String)>,
+    pub notice: String,
     pub code: String,
     pub last4: String,
     pub error: String,
@@ -165,6 +173,9 @@ pub struct TrackPage {
 pub struct TrackResult {
     pub name: String,
     pub b: BookingView,
+    pub visit: Option<Visit>,
+    pub code: String,
+    pub last4: String,
 }
 
 /// The QR code of a booking code, as inline SVG (no XML declaration).
@@ -187,4 +198,70 @@ pub fn qr_svg(code: &str) -> String {
 
 pub fn hhmm(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
+}
+
+/// What happened at the hall for a booking: its ticket, its case, its rating.
+pub struct Visit {
+    pub ticket_number: String,
+    pub ticket_status: String,
+    pub ticket_id: i32,
+    pub position: Option<i64>,
+    pub wait: Option<i64>,
+    pub window_number: Option<i32>,
+    pub case: Option<crate::cases::pages::CaseView>,
+    pub can_rate: bool,
+    pub rated: String,
+}
+
+impl Visit {
+    pub fn load(
+        conn: &mut DbConn,
+        b: &Booking,
+        lang: Lang,
+        tz: Tz,
+        now: NaiveDateTime,
+    ) -> Result<Option<Visit>, AppError> {
+        let Some(t) = crate::queue::service::for_booking(conn, b.id)? else {
+            return Ok(None);
+        };
+        let (position, wait) = if t.status.is_queued() {
+            let (p, w) = crate::queue::service::position_and_wait(conn, &t, now)?;
+            (Some(p), Some(w))
+        } else {
+            (None, None)
+        };
+        let window_number = match t.window_id {
+            Some(w) => Some(windows::table.find(w).select(windows::number).first(conn)?),
+            None => None,
+        };
+        let today = crate::queue::service::local(now, tz).date();
+        let case = match crate::cases::service::for_ticket(conn, t.id)? {
+            Some(c) => Some(crate::cases::pages::CaseView::load(
+                conn, &c, lang, tz, today,
+            )?),
+            None => None,
+        };
+        let rating = crate::ratings::service::for_ticket(conn, t.id)?;
+        Ok(Some(Visit {
+            ticket_status: lang.t(&format!("ticket-{}", t.status.as_str())),
+            can_rate: t.status == crate::queue::models::TicketStatus::Completed && rating.is_none(),
+            rated: rating
+                .map(|r| lang.t(&format!("grade-{}", r.grade)))
+                .unwrap_or_default(),
+            ticket_number: t.number,
+            ticket_id: t.id,
+            position,
+            wait,
+            window_number,
+            case,
+        }))
+    }
+}
+
+/// The five grades, best first, for a rating form.
+pub fn grades(lang: Lang) -> Vec<(i32, String)> {
+    crate::ratings::service::GRADES
+        .iter()
+        .map(|g| (*g, lang.t(&format!("grade-{g}"))))
+        .collect()
 }

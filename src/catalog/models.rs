@@ -91,6 +91,8 @@ pub struct Window {
     pub zone_id: ZoneId,
     pub department_id: DepartmentId,
     pub active: bool,
+    pub paused: bool,
+    pub current_clerk_id: Option<crate::db::ids::AccountId>,
 }
 
 #[derive(Debug, Insertable)]
@@ -123,6 +125,9 @@ pub struct ServiceItem {
     pub description: String,
     pub bookable_online: bool,
     pub active: bool,
+    pub walk_in_quota: Option<i32>,
+    pub target_wait_minutes: Option<i32>,
+    pub avg_service_minutes: i32,
 }
 
 impl ServiceItem {

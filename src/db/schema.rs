@@ -31,6 +31,9 @@ diesel::table! {
         no_show_limit -> Integer,
         no_show_window_days -> Integer,
         suspension_days -> Integer,
+        checkin_early_minutes -> Integer,
+        checkin_late_minutes -> Integer,
+        starvation_minutes -> Integer,
     }
 }
 
@@ -66,6 +69,8 @@ diesel::table! {
         zone_id -> Integer,
         department_id -> Integer,
         active -> Bool,
+        paused -> Bool,
+        current_clerk_id -> Nullable<Integer>,
     }
 }
 
@@ -85,6 +90,9 @@ diesel::table! {
         description -> Text,
         bookable_online -> Bool,
         active -> Bool,
+        walk_in_quota -> Nullable<Integer>,
+        target_wait_minutes -> Nullable<Integer>,
+        avg_service_minutes -> Integer,
     }
 }
 
@@ -219,6 +227,148 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_counters (hall_id, day, letter) {
+        hall_id -> Integer,
+        day -> Date,
+        letter -> Text,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    walk_in_counters (service_id, day) {
+        service_id -> Integer,
+        day -> Date,
+        issued -> Integer,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        day -> Date,
+        letter -> Text,
+        seq -> Integer,
+        number -> Text,
+        service_id -> Integer,
+        booking_id -> Nullable<Integer>,
+        status -> Text,
+        priority_reason -> Nullable<Text>,
+        appointment_at -> Nullable<Timestamp>,
+        queue_since -> Timestamp,
+        issued_at -> Timestamp,
+        target_window_id -> Nullable<Integer>,
+        window_id -> Nullable<Integer>,
+        clerk_id -> Nullable<Integer>,
+        call_count -> Integer,
+        called_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        outcome_note -> Text,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> Integer,
+        ticket_id -> Integer,
+        kind -> Text,
+        window_id -> Nullable<Integer>,
+        actor_id -> Nullable<Integer>,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_counters (hall_id, day) {
+        hall_id -> Integer,
+        day -> Date,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Integer,
+        case_number -> Text,
+        hall_id -> Integer,
+        department_id -> Integer,
+        service_id -> Integer,
+        ticket_id -> Integer,
+        booking_id -> Nullable<Integer>,
+        account_id -> Nullable<Integer>,
+        phone_last4 -> Text,
+        status -> Text,
+        accepted_on -> Date,
+        promised_due -> Date,
+        legal_due -> Nullable<Date>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Integer,
+        case_id -> Integer,
+        status -> Text,
+        note -> Text,
+        actor_id -> Nullable<Integer>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ratings (id) {
+        id -> Integer,
+        ticket_id -> Integer,
+        grade -> Integer,
+        comment -> Text,
+        channel -> Text,
+        hall_id -> Integer,
+        window_id -> Nullable<Integer>,
+        clerk_id -> Nullable<Integer>,
+        service_id -> Integer,
+        department_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Integer,
+        rating_id -> Integer,
+        department_id -> Integer,
+        due_on -> Date,
+        callback_note -> Text,
+        callback_at -> Nullable<Timestamp>,
+        fix_note -> Text,
+        fix_at -> Nullable<Timestamp>,
+        report_note -> Text,
+        report_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        actor_role -> Text,
+        ip -> Text,
+        action -> Text,
+        target -> Text,
+        result -> Text,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(zones -> halls (hall_id));
 diesel::joinable!(departments -> halls (hall_id));
 diesel::joinable!(windows -> departments (department_id));
@@ -235,6 +385,14 @@ diesel::joinable!(bookings -> windows (window_id));
 diesel::joinable!(bookings -> accounts (account_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
 diesel::joinable!(notifications -> accounts (account_id));
+diesel::joinable!(tickets -> service_items (service_id));
+diesel::joinable!(tickets -> bookings (booking_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(cases -> service_items (service_id));
+diesel::joinable!(cases -> tickets (ticket_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(ratings -> tickets (ticket_id));
+diesel::joinable!(follow_ups -> ratings (rating_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -254,4 +412,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     bookings,
     booking_events,
     notifications,
+    ticket_counters,
+    walk_in_counters,
+    tickets,
+    ticket_events,
+    case_counters,
+    cases,
+    case_events,
+    ratings,
+    follow_ups,
+    audit_log,
 );

@@ -48,6 +48,9 @@ pub struct Hall {
     pub no_show_limit: i32,
     pub no_show_window_days: i32,
     pub suspension_days: i32,
+    pub checkin_early_minutes: i32,
+    pub checkin_late_minutes: i32,
+    pub starvation_minutes: i32,
 }
 
 impl Hall {

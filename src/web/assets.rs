@@ -15,17 +15,22 @@ struct Asset {
     body: &'static [u8],
 }
 
+macro_rules! asset {
+    ($name:literal, $type:literal) => {
+        Asset {
+            name: $name,
+            content_type: $type,
+            body: include_bytes!(concat!("../../static/", $name)),
+        }
+    };
+}
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "style.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../../static/style.css"),
-    },
-    Asset {
-        name: "favicon.svg",
-        content_type: "image/svg+xml",
-        body: include_bytes!("../../static/favicon.svg"),
-    },
+    asset!("style.css", "text/css; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
+    asset!("kiosk.js", "text/javascript; charset=utf-8"),
+    asset!("display.js", "text/javascript; charset=utf-8"),
+    asset!("clerk.js", "text/javascript; charset=utf-8"),
 ];
 
 /// FNV-1a over every asset: changes whenever any file changes.

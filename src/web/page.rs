@@ -69,6 +69,18 @@ impl PageCtx {
         self.lang.tn(key, n.count())
     }
 
+    /// A message with `{n}` left in place of its number, for scripts that
+    /// fill it in live.
+    pub fn tpl(&self, key: &str) -> String {
+        self.lang.t_args(
+            key,
+            &[(
+                "n",
+                fluent_templates::fluent_bundle::FluentValue::from("{n}"),
+            )],
+        )
+    }
+
     pub fn tv(&self, key: &str, v: &str) -> String {
         self.lang.tv(key, v)
     }
@@ -95,6 +107,16 @@ impl PageCtx {
 
     pub fn is_resident(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::Resident)
+    }
+
+    pub fn is_clerk(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Clerk)
+    }
+
+    pub fn is_manager(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::DeptAdmin | Role::Admin))
     }
 
     pub fn is_staff(&self) -> bool {
@@ -130,6 +152,11 @@ macro_rules! count_impl {
         impl Count for &$t {
             fn count(&self) -> i64 {
                 i64::try_from(**self).unwrap_or(i64::MAX)
+            }
+        }
+        impl Count for &&$t {
+            fn count(&self) -> i64 {
+                i64::try_from(***self).unwrap_or(i64::MAX)
             }
         }
     )*};

@@ -8,6 +8,7 @@ use crate::booking::notify::Sender;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
+use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
 
 /// Everything a handler needs, passed as `web::Data` (no globals).
@@ -24,6 +25,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Sends notifications (SMS in production; the log by default).
     pub notifier: Arc<dyn Sender>,
+    /// Calls and queue changes for boards and ticket pages.
+    pub events: EventBus,
 }
 
 impl AppState {

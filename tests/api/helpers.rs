@@ -124,7 +124,9 @@ pub struct TestApp {
     pub state: AppState,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
-    pub db: TestDb,
+    /// The database this app owns (dropped with it); `None` for a second
+    /// instance that shares another app's database.
+    pub db: Option<TestDb>,
 }
 
 impl Drop for TestApp {
@@ -180,6 +182,28 @@ async fn spawn_app_inner(backend: TestBackend, configure: impl FnOnce(&mut Setti
     let db = TestDb::new(backend);
     let mut settings = test_settings(&db);
     configure(&mut settings);
+    start(settings, Some(db)).await
+}
+
+/// Another app instance on the same database (several instances behind a
+/// load balancer share one PostgreSQL database and one secret key).
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    let url = first
+        .db
+        .as_ref()
+        .expect("the first app owns its database")
+        .url
+        .clone();
+    let mut settings = Settings::from_lookup(|_| None).expect("settings");
+    settings.bind = "127.0.0.1:0".into();
+    settings.database_url = url;
+    settings.workers = Some(2);
+    settings.secret_key = Some(first.state.master_key.clone());
+    settings.now = Some(first.state.clock.now());
+    start(settings, None).await
+}
+
+async fn start(settings: Settings, db: Option<TestDb>) -> TestApp {
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -460,4 +484,129 @@ impl TestApp {
             .with_timezone(&chrono::Utc);
         self.state.clock.set(t);
     }
+}
+
+pub struct Staff {
+    pub id: i32,
+    pub phone: String,
+    pub token: String,
+}
+
+impl TestApp {
+    /// A staff account (clerk at a window, or a department admin), with an
+    /// API token; signs in through the pages with `PASSWORD`.
+    pub async fn staff(
+        &self,
+        n: u32,
+        role: onestop::accounts::models::Role,
+        window: Option<i32>,
+        department: Option<&str>,
+    ) -> Staff {
+        let keys = self.state.pii.clone();
+        let now = self.state.clock.now_utc();
+        let department = department.map(str::to_string);
+        self.state
+            .db
+            .run(move |conn| {
+                let input = onestop::accounts::create::AddUser {
+                    role,
+                    phone: format!("1390473{:04}", n),
+                    name: format!("工作人员{n}"),
+                    password: PASSWORD.to_string(),
+                    id_number: None,
+                    hall: None,
+                    window,
+                    department,
+                    must_change_password: false,
+                };
+                let id = onestop::accounts::create::add_user(conn, &input, &keys, now)
+                    .expect("staff account");
+                let (token, _) = onestop::accounts::session::issue_api_token(conn, id, now)?;
+                Ok(Staff {
+                    id: id.0,
+                    phone: input.phone,
+                    token,
+                })
+            })
+            .await
+            .expect("staff")
+    }
+
+    /// The id of the city hall's window numbered `number`.
+    pub async fn window_id(&self, number: i64) -> i64 {
+        let city = self.hall_id("WUHAI").await;
+        let (_, windows) = self
+            .get_json(&format!("/api/v1/windows?hall_id={city}"))
+            .await;
+        windows
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["number"] == number)
+            .and_then(|w| w["id"].as_i64())
+            .expect("window")
+    }
+
+    /// The first window number that serves an item.
+    pub async fn window_for(&self, item: i64) -> i64 {
+        let (_, detail) = self.get_json(&format!("/api/v1/services/{item}")).await;
+        detail["window_numbers"][0].as_i64().expect("a window")
+    }
+
+    /// Signs in through the login form with a fresh cookie jar.
+    pub async fn browser_session(&self, phone: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let html = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_of(&html);
+        let r = client
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("phone", phone),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303, "sign-in");
+        client
+    }
+}
+
+/// Posts a form from `page` (for its CSRF token) with a given client.
+pub async fn post_form_with(
+    client: &reqwest::Client,
+    app: &TestApp,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let html = client
+        .get(app.url(page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_of(&html);
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    client
+        .post(app.url(action))
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
 }

@@ -360,3 +360,129 @@ async fn wait_for_path(c: &fantoccini::Client, path: &str) {
         c.current_url().await.map(|u| u.to_string())
     );
 }
+
+#[tokio::test]
+async fn a_walk_in_takes_a_number_at_the_kiosk_and_the_board_calls_it() {
+    let Some(b) = browser().await else { return };
+    let app = crate::helpers::spawn_app_at("2026-12-01T09:00:00+08:00").await;
+    let c = &b.client;
+    let wait = Duration::from_secs(10);
+
+    // Kiosk: take a number for 社会保障卡补换 without a booking.
+    c.goto(&app.url("/kiosk")).await.unwrap();
+    c.find(Locator::Css("a.kiosk-choice[href=\"/kiosk/walk-in\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let q = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("q"))
+        .await
+        .unwrap();
+    q.send_keys("社保卡补换").await.unwrap();
+    c.find(Locator::Css(".kiosk-search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".kiosk-item"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(".kiosk-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let number = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("ticket-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(number.len(), 4, "{number}");
+    let ticket_url = c.current_url().await.unwrap().to_string();
+    let status = c
+        .find(Locator::Id("ticket-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("前面还有 0 人"), "{status}");
+
+    // The calling board, live: a clerk calls the number through the API.
+    c.goto(&app.url("/display")).await.unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#zones li"))
+        .await
+        .unwrap();
+    let (_, items) = app.get_json("/api/v1/services?q=SBZX-023").await;
+    let item = items[0]["id"].as_i64().unwrap();
+    let window_number = app.window_for(item).await;
+    let clerk = app
+        .staff(
+            1,
+            onestop::accounts::models::Role::Clerk,
+            Some(window_number as i32),
+            None,
+        )
+        .await;
+    let window = app.window_id(window_number).await;
+    let (s, called) = app
+        .post_json(
+            &format!("/api/v1/windows/{window}/call-next"),
+            Some(&clerk.token),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{called}");
+    assert_eq!(called["number"], number.as_str());
+    let mut latest = String::new();
+    for _ in 0..50 {
+        latest = c
+            .find(Locator::Id("latest"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if latest.contains(&number) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        latest.contains(&number) && latest.contains(&format!("{window_number} 号窗口")),
+        "board shows: {latest}"
+    );
+
+    // The ticket page tells the resident where to go.
+    c.goto(&ticket_url).await.unwrap();
+    let status = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("ticket-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, format!("请到 {window_number} 号窗口办理"));
+    c.clone().close().await.unwrap();
+}

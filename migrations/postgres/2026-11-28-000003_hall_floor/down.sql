@@ -1,0 +1,18 @@
+DROP TABLE follow_ups;
+DROP TABLE ratings;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE case_counters;
+DROP TABLE ticket_events;
+DROP TABLE tickets;
+DROP TABLE walk_in_counters;
+DROP TABLE ticket_counters;
+ALTER TABLE halls DROP COLUMN starvation_minutes;
+ALTER TABLE halls DROP COLUMN checkin_late_minutes;
+ALTER TABLE halls DROP COLUMN checkin_early_minutes;
+ALTER TABLE service_items DROP COLUMN avg_service_minutes;
+ALTER TABLE service_items DROP COLUMN target_wait_minutes;
+ALTER TABLE service_items DROP COLUMN walk_in_quota;
+DROP INDEX windows_one_per_clerk;
+ALTER TABLE windows DROP COLUMN current_clerk_id;
+ALTER TABLE windows DROP COLUMN paused;

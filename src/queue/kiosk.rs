@@ -1,0 +1,524 @@
+//! The hall's self-service kiosk (`/kiosk`, no sign-in): check in with a
+//! booking code, take a walk-in ticket, and rate a finished visit.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::api::TicketJson;
+use super::events::HallEvent;
+use super::models::PriorityReason;
+use super::service::{self, QueueError};
+use crate::booking::code;
+use crate::catalog::models::{Department, ServiceItem};
+use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
+use crate::catalog::search::parse_query;
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, ServiceId};
+use crate::error::AppError;
+use crate::hall::models::Hall;
+use crate::hall::repo as hall_repo;
+use crate::ratings::service::{self as ratings, Channel};
+use crate::web::forms::{private_page, see_other};
+use crate::web::throttle::{Bucket, client_ip};
+use crate::web::{AppState, PageCtx};
+
+fn kiosk_hall(conn: &mut DbConn) -> Result<Hall, AppError> {
+    hall_repo::default_hall(conn)?.ok_or(AppError::NotFound)
+}
+
+fn throttled(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
+    if state.throttle.allow(Bucket::Kiosk, &client_ip(req)) {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_home.html")]
+struct KioskHome {
+    ctx: PageCtx,
+    hall: Hall,
+}
+
+#[get("/kiosk")]
+async fn kiosk_home(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let hall = state.db.run(kiosk_hall).await?;
+    private_page(StatusCode::OK, &KioskHome { ctx, hall })
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_checkin.html")]
+struct CheckinPage {
+    ctx: PageCtx,
+    code: String,
+    error: String,
+    walk_in_service: Option<i32>,
+}
+
+#[get("/kiosk/checkin")]
+async fn checkin_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    private_page(
+        StatusCode::OK,
+        &CheckinPage {
+            ctx,
+            code: String::new(),
+            error: String::new(),
+            walk_in_service: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct CheckinForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    phone_last4: String,
+}
+
+#[post("/kiosk/checkin")]
+async fn checkin(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    form: web::Form<CheckinForm>,
+) -> Result<HttpResponse, AppError> {
+    throttled(&state, &req)?;
+    let typed: String = form.code.chars().take(20).collect();
+    let (Some(code), Ok(last4)) = (
+        code::normalise(&form.code),
+        crate::accounts::validate::phone_last4(&form.phone_last4),
+    ) else {
+        let error = ctx.t("kiosk-checkin-bad-input");
+        return private_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &CheckinPage {
+                ctx,
+                code: typed,
+                error,
+                walk_in_service: None,
+            },
+        );
+    };
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let lookup = code.clone();
+    let result = state
+        .db
+        .run(move |conn| Ok(service::check_in(conn, &code, &last4, now, tz)))
+        .await?;
+    match result {
+        Ok((ticket, new)) => {
+            if new {
+                state
+                    .events
+                    .publish(
+                        &state.db,
+                        vec![HallEvent::Queue {
+                            hall_id: ticket.hall_id,
+                        }],
+                    )
+                    .await;
+            }
+            Ok(see_other(&format!("/kiosk/ticket/{}", ticket.id)))
+        }
+        Err(QueueError::Db(m)) => Err(AppError::Internal(m)),
+        Err(e) => {
+            // A late arrival is offered a walk-in ticket for the same item.
+            let walk_in_service = if e == QueueError::TooLate {
+                state
+                    .db
+                    .run(move |conn| {
+                        Ok(crate::booking::repo::find_by_code(conn, &lookup)?
+                            .map(|b| b.service_id.0))
+                    })
+                    .await?
+            } else {
+                None
+            };
+            let error = match &e {
+                QueueError::TooEarly(m) => ctx.tn("queue-error-too-early", *m),
+                other => ctx.t(&other.message_key()),
+            };
+            let status = if e == QueueError::NotFound {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::CONFLICT
+            };
+            private_page(
+                status,
+                &CheckinPage {
+                    ctx,
+                    code: typed,
+                    error,
+                    walk_in_service,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_walkin.html")]
+struct WalkInPage {
+    ctx: PageCtx,
+    departments: Vec<Department>,
+    department: Option<Department>,
+    items: Vec<ServiceItem>,
+    q: String,
+}
+
+#[derive(Deserialize, Default)]
+struct WalkInQuery {
+    department: Option<String>,
+    q: Option<String>,
+    service: Option<String>,
+}
+
+#[get("/kiosk/walk-in")]
+async fn walk_in_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<WalkInQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    if let Some(s) = query
+        .service
+        .as_deref()
+        .and_then(|s| s.parse::<ServiceId>().ok())
+    {
+        return Ok(see_other(&format!("/kiosk/walk-in/{s}")));
+    }
+    let page = state
+        .db
+        .run(move |conn| {
+            let hall = kiosk_hall(conn)?;
+            let departments: Vec<Department> = catalog_repo::list_departments(conn, Some(hall.id))?
+                .into_iter()
+                .map(|d| d.department)
+                .collect();
+            let department = query
+                .department
+                .as_deref()
+                .and_then(|d| d.parse::<DepartmentId>().ok())
+                .and_then(|d| departments.iter().find(|x| x.id == d).cloned());
+            let q: String = query.q.unwrap_or_default().chars().take(50).collect();
+            let items = if department.is_some() || !q.trim().is_empty() {
+                let filter = ServiceFilter {
+                    hall: Some(hall.id),
+                    department: department.as_ref().map(|d| d.id),
+                    category: None,
+                    terms: parse_query(&q),
+                };
+                catalog_repo::search_services(conn, &filter)?
+            } else {
+                Vec::new()
+            };
+            Ok(WalkInPage {
+                ctx,
+                departments,
+                department,
+                items,
+                q,
+            })
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_confirm.html")]
+struct ConfirmPage {
+    ctx: PageCtx,
+    item: ServiceItem,
+    reasons: Vec<(String, String)>,
+    error: String,
+}
+
+fn reasons(ctx: &PageCtx) -> Vec<(String, String)> {
+    PriorityReason::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                ctx.t(&format!("priority-{}", r.as_str())),
+            )
+        })
+        .collect()
+}
+
+#[get("/kiosk/walk-in/{id}")]
+async fn walk_in_confirm(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let item = state
+        .db
+        .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    let reasons = reasons(&ctx);
+    private_page(
+        StatusCode::OK,
+        &ConfirmPage {
+            ctx,
+            item,
+            reasons,
+            error: String::new(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct WalkInForm {
+    priority: Option<String>,
+}
+
+#[post("/kiosk/walk-in/{id}")]
+async fn walk_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    id: web::Path<String>,
+    form: web::Form<WalkInForm>,
+) -> Result<HttpResponse, AppError> {
+    throttled(&state, &req)?;
+    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let priority = form
+        .priority
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .and_then(|p| p.parse::<PriorityReason>().ok());
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let result = state
+        .db
+        .run(move |conn| Ok(service::walk_in(conn, id, priority, now, tz)))
+        .await?;
+    match result {
+        Ok(t) => {
+            state
+                .events
+                .publish(&state.db, vec![HallEvent::Queue { hall_id: t.hall_id }])
+                .await;
+            Ok(see_other(&format!("/kiosk/ticket/{}", t.id)))
+        }
+        Err(QueueError::NotFound) => Err(AppError::NotFound),
+        Err(QueueError::Db(m)) => Err(AppError::Internal(m)),
+        Err(e) => {
+            let item = state
+                .db
+                .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            let error = ctx.t(&e.message_key());
+            let reasons = reasons(&ctx);
+            private_page(
+                StatusCode::CONFLICT,
+                &ConfirmPage {
+                    ctx,
+                    item,
+                    reasons,
+                    error,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue/ticket.html")]
+struct TicketPage {
+    ctx: PageCtx,
+    t: TicketJson,
+    status_line: String,
+    wait_line: String,
+    windows: Vec<i32>,
+    priority: String,
+    zone: String,
+}
+
+#[get("/kiosk/ticket/{id}")]
+async fn ticket_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let now = state.clock.now_utc();
+    let (t, windows, zone) = state
+        .db
+        .run(move |conn| {
+            use crate::db::schema::{tickets, zones};
+            use diesel::prelude::*;
+            let ticket = tickets::table
+                .find(id)
+                .select(super::models::Ticket::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or(AppError::NotFound)?;
+            let windows: Vec<i32> = catalog_repo::windows_serving(conn, ticket.service_id)?
+                .into_iter()
+                .map(|w| w.window.number)
+                .collect();
+            let zone: String = zones::table
+                .filter(
+                    zones::hall_id
+                        .eq(ticket.hall_id)
+                        .and(zones::letter.eq(&ticket.letter)),
+                )
+                .select(zones::name)
+                .first(conn)
+                .optional()?
+                .unwrap_or_default();
+            Ok((TicketJson::load(conn, ticket, now)?, windows, zone))
+        })
+        .await?;
+    let priority = t
+        .priority_reason
+        .as_deref()
+        .map(|r| ctx.t(&format!("priority-{r}")))
+        .unwrap_or_default();
+    let status_line = match (t.window_number, t.position) {
+        (Some(w), _)
+            if !t.status.is_queued()
+                && matches!(
+                    t.status,
+                    super::models::TicketStatus::Called | super::models::TicketStatus::Serving
+                ) =>
+        {
+            ctx.tn("ticket-go-to-window", w)
+        }
+        (_, Some(p)) => ctx.tn("ticket-ahead", p),
+        _ => ctx.t("ticket-finished"),
+    };
+    let wait_line = t
+        .estimated_wait_minutes
+        .map(|w| ctx.tn("ticket-wait", w))
+        .unwrap_or_default();
+    private_page(
+        StatusCode::OK,
+        &TicketPage {
+            ctx,
+            t,
+            status_line,
+            wait_line,
+            windows,
+            priority,
+            zone,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_rate.html")]
+struct RatePage {
+    ctx: PageCtx,
+    number: String,
+    error: String,
+    done: bool,
+}
+
+#[get("/kiosk/rate")]
+async fn rate_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    private_page(
+        StatusCode::OK,
+        &RatePage {
+            ctx,
+            number: String::new(),
+            error: String::new(),
+            done: false,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct RateForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The evaluator screen: today's ticket number, finished within the last
+/// two hours, rated once.
+#[post("/kiosk/rate")]
+async fn rate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    form: web::Form<RateForm>,
+) -> Result<HttpResponse, AppError> {
+    throttled(&state, &req)?;
+    let number = form.number.trim().to_ascii_uppercase();
+    let grade: i32 = form.grade.parse().unwrap_or(0);
+    let comment = form.comment.clone();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let n = number.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            use crate::db::schema::tickets;
+            use diesel::prelude::*;
+            let hall = kiosk_hall(conn)?;
+            let today = service::local(now, tz).date();
+            let ticket: Option<(i32, Option<chrono::NaiveDateTime>)> = tickets::table
+                .filter(
+                    tickets::hall_id
+                        .eq(hall.id)
+                        .and(tickets::day.eq(today))
+                        .and(tickets::number.eq(&n)),
+                )
+                .select((tickets::id, tickets::finished_at))
+                .first(conn)
+                .optional()?;
+            Ok(match ticket {
+                Some((id, Some(done))) if now - done <= chrono::Duration::hours(2) => {
+                    ratings::rate(conn, id, grade, &comment, Channel::Kiosk, now, tz).map(|_| ())
+                }
+                Some((_, Some(_))) => Err(ratings::RatingError::Invalid("too_late")),
+                Some((_, None)) => Err(ratings::RatingError::NotFinished),
+                None => Err(ratings::RatingError::NotFound),
+            })
+        })
+        .await?;
+    match result {
+        Ok(()) => private_page(
+            StatusCode::OK,
+            &RatePage {
+                ctx,
+                number,
+                error: String::new(),
+                done: true,
+            },
+        ),
+        Err(ratings::RatingError::Db(m)) => Err(AppError::Internal(m)),
+        Err(e) => {
+            let error = ctx.t(e.message_key());
+            private_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RatePage {
+                    ctx,
+                    number,
+                    error,
+                    done: false,
+                },
+            )
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(kiosk_home)
+        .service(checkin_form)
+        .service(checkin)
+        .service(walk_in_form)
+        .service(walk_in_confirm)
+        .service(walk_in)
+        .service(ticket_page)
+        .service(rate_form)
+        .service(rate);
+}

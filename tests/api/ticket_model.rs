@@ -1,0 +1,301 @@
+//! A property test of the ticket and booking state machine: random
+//! sequences of kiosk and clerk actions on the real queue service, against
+//! a small reference model. Moves the model forbids must be refused (the
+//! API answers them with 409), and bookings must follow their tickets.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use onestop::accounts::models::Role;
+use onestop::booking::service::{BookRequest, book};
+use onestop::db::ids::{AccountId, ServiceId, WindowId};
+use onestop::db::schema::{booking_events, bookings, ticket_counters, ticket_events, tickets};
+use onestop::queue::models::Outcome;
+use onestop::queue::service::{self, Action, QueueError};
+use proptest::prelude::*;
+
+use crate::helpers::{TestBackend, TestDb, test_settings};
+
+#[derive(Debug, Clone)]
+enum Op {
+    WalkIn,
+    CheckIn,
+    CallNext,
+    Act(usize, u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        2 => Just(Op::WalkIn),
+        2 => Just(Op::CheckIn),
+        3 => Just(Op::CallNext),
+        6 => (0..12usize, 0..6u8).prop_map(|(t, a)| Op::Act(t, a)),
+    ]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum S {
+    Waiting,
+    Called(i32),
+    Serving,
+    Completed,
+    NoShow,
+    Transferred,
+}
+
+struct World {
+    _db: TestDb,
+    conn: onestop::db::PooledConn,
+    item: ServiceId,
+    window: WindowId,
+    other_window: i32,
+    clerk: AccountId,
+    codes: Vec<String>,
+    phones: Vec<String>,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+}
+
+fn utc(s: &str) -> NaiveDateTime {
+    DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .with_timezone(&Utc)
+        .naive_utc()
+}
+
+fn world() -> World {
+    let db = TestDb::new(TestBackend::from_env());
+    let mut settings = test_settings(&db);
+    settings.now = Some(
+        DateTime::parse_from_rfc3339("2026-12-01T08:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    let state = onestop::startup::prepare(settings).expect("prepare");
+    let tz = state.tz();
+    let mut conn = state.db.get().unwrap();
+    use onestop::db::schema::{halls, window_services};
+    diesel::update(halls::table)
+        .set((
+            halls::slot_capacity.eq(20),
+            halls::online_share_percent.eq(50),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    // An item with two windows: the clerk works at one, transfers go to the other.
+    let pairs: Vec<(ServiceId, WindowId)> = window_services::table
+        .select((window_services::service_id, window_services::window_id))
+        .load(&mut conn)
+        .unwrap();
+    let (item, windows) = pairs
+        .iter()
+        .map(|(s, _)| *s)
+        .find_map(|s| {
+            let ws: Vec<WindowId> = pairs
+                .iter()
+                .filter(|(x, _)| *x == s)
+                .map(|(_, w)| *w)
+                .collect();
+            (ws.len() == 2).then_some((s, ws))
+        })
+        .unwrap();
+    let number = |conn: &mut onestop::db::DbConn, w: WindowId| -> i32 {
+        onestop::db::schema::windows::table
+            .find(w)
+            .select(onestop::db::schema::windows::number)
+            .first(conn)
+            .unwrap()
+    };
+    let (mine, other) = (number(&mut conn, windows[0]), number(&mut conn, windows[1]));
+    let clerk = onestop::accounts::create::add_user(
+        &mut conn,
+        &onestop::accounts::create::AddUser {
+            role: Role::Clerk,
+            phone: "13904739901".into(),
+            name: "模型窗口".into(),
+            password: crate::helpers::PASSWORD.into(),
+            id_number: None,
+            hall: None,
+            window: Some(mine),
+            department: None,
+            must_change_password: false,
+        },
+        &state.pii,
+        utc("2026-12-01T08:00:00+08:00"),
+    )
+    .unwrap();
+    service::take_window(&mut conn, windows[0], clerk).unwrap();
+    let hash = onestop::accounts::password::hash(crate::helpers::PASSWORD).unwrap();
+    let mut codes = Vec::new();
+    let mut phones = Vec::new();
+    for n in 0..8u32 {
+        let phone = crate::helpers::phone(800 + n);
+        let id = onestop::accounts::repo::insert_account(
+            &mut conn,
+            onestop::accounts::models::NewAccount {
+                role: Role::Resident,
+                name: format!("模型{n}"),
+                phone: phone.clone(),
+                id_number_cipher: None,
+                id_number_hash: Some(state.pii.lookup_hash(&crate::helpers::id_number(800 + n))),
+                password_hash: hash.clone(),
+                hall_id: None,
+                department_id: None,
+                window_id: None,
+                must_change_password: false,
+                created_at: utc("2026-12-01T08:00:00+08:00"),
+                updated_at: utc("2026-12-01T08:00:00+08:00"),
+            },
+        )
+        .unwrap();
+        let b = book(
+            &mut conn,
+            &BookRequest {
+                account: id,
+                service: item,
+                date: "2026-12-01".parse().unwrap(),
+                start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            },
+            utc("2026-12-01T08:00:00+08:00"),
+            tz,
+        )
+        .unwrap();
+        codes.push(b.code);
+        phones.push(phone);
+    }
+    World {
+        _db: db,
+        conn,
+        item,
+        window: windows[0],
+        other_window: other,
+        clerk,
+        codes,
+        phones,
+        now: utc("2026-12-01T08:45:00+08:00"),
+        tz,
+    }
+}
+
+fn reset(w: &mut World) {
+    use onestop::db::schema::{case_counters, case_events, cases};
+    diesel::delete(case_events::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(cases::table).execute(&mut w.conn).unwrap();
+    diesel::delete(case_counters::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(ticket_events::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(tickets::table).execute(&mut w.conn).unwrap();
+    diesel::delete(ticket_counters::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(booking_events::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::update(bookings::table)
+        .set(bookings::status.eq("booked"))
+        .execute(&mut w.conn)
+        .unwrap();
+}
+
+fn booking_status_for(s: S) -> &'static str {
+    match s {
+        S::Waiting | S::Transferred => "checked_in",
+        S::Called(_) => "called",
+        S::Serving => "serving",
+        S::Completed => "completed",
+        S::NoShow => "no_show",
+    }
+}
+
+#[test]
+fn tickets_and_bookings_follow_the_state_machine() {
+    let world = std::cell::RefCell::new(world());
+    let config = ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(ops in prop::collection::vec(op(), 1..40))| {
+        let mut guard = world.borrow_mut();
+        let w = &mut *guard;
+        reset(w);
+        // Model: ticket ids with their state, booking index if any, in arrival order.
+        let mut model: Vec<(i32, S, Option<usize>)> = Vec::new();
+        let mut next_booking = 0;
+        for op in ops {
+            let current = model.iter().position(|(_, s, _)| matches!(s, S::Called(_) | S::Serving));
+            match op {
+                Op::WalkIn => {
+                    let t = service::walk_in(&mut w.conn, w.item, None, w.now, w.tz).unwrap();
+                    model.push((t.id, S::Waiting, None));
+                }
+                Op::CheckIn => {
+                    if next_booking >= w.codes.len() { continue; }
+                    let last4 = w.phones[next_booking][7..].to_string();
+                    let (t, new) = service::check_in(&mut w.conn, &w.codes[next_booking], &last4, w.now, w.tz).unwrap();
+                    prop_assert!(new);
+                    model.push((t.id, S::Waiting, Some(next_booking)));
+                    next_booking += 1;
+                }
+                Op::CallNext => {
+                    let got = service::call_next(&mut w.conn, w.window, w.clerk, w.now, w.tz).map(|(t, _)| t.map(|t| t.id));
+                    match current {
+                        Some(_) => prop_assert_eq!(got, Err(QueueError::WindowBusy)),
+                        None => {
+                            let next = model.iter().position(|(_, s, _)| *s == S::Waiting);
+                            prop_assert_eq!(got, Ok(next.map(|i| model[i].0)));
+                            if let Some(i) = next { model[i].1 = S::Called(1); }
+                        }
+                    }
+                }
+                Op::Act(which, a) => {
+                    if model.is_empty() { continue; }
+                    let i = which % model.len();
+                    let (id, s, _) = model[i];
+                    let action = match a {
+                        0 => Action::Recall,
+                        1 => Action::Start,
+                        2 => Action::NoShow,
+                        3 => Action::Complete { outcome: Outcome::Done, missing: vec![], reason: String::new(), phone_last4: String::new() },
+                        4 => Action::Complete { outcome: Outcome::Accepted, missing: vec![], reason: String::new(), phone_last4: "1234".into() },
+                        _ => Action::TransferToWindow(w.other_window),
+                    };
+                    let expected: Result<S, QueueError> = match (s, a) {
+                        (S::Called(n), 0) if n >= 3 => Err(QueueError::TooManyCalls),
+                        (S::Called(n), 0) => Ok(S::Called(n + 1)),
+                        (S::Called(_), 1) => Ok(S::Serving),
+                        (S::Called(_), 2) => Ok(S::NoShow),
+                        (S::Serving, 3 | 4) => Ok(S::Completed),
+                        (S::Called(_) | S::Serving, 5) => Ok(S::Transferred),
+                        (other, _) => Err(QueueError::IllegalMove(match other {
+                            S::Waiting => "waiting",
+                            S::Called(_) => "called",
+                            S::Serving => "serving",
+                            S::Completed => "completed",
+                            S::NoShow => "no_show",
+                            S::Transferred => "transferred",
+                        })),
+                    };
+                    let got = service::act(&mut w.conn, id, w.clerk, action, w.now, w.tz).map(|_| ());
+                    match expected {
+                        Ok(next) => { prop_assert!(got.is_ok(), "{:?} on {:?}: {:?}", a, s, got.err()); model[i].1 = next; }
+                        Err(e) => prop_assert_eq!(got.err(), Some(e)),
+                    }
+                }
+            }
+            // Bookings follow their tickets.
+            for (id, s, b) in &model {
+                if let Some(b) = b {
+                    let status: String = bookings::table.filter(bookings::code.eq(&w.codes[*b])).select(bookings::status).first(&mut w.conn).unwrap();
+                    prop_assert_eq!(status.as_str(), booking_status_for(*s), "ticket {} in {:?}", id, s);
+                }
+            }
+            // At most one ticket is at the window.
+            prop_assert!(model.iter().filter(|(_, s, _)| matches!(s, S::Called(_) | S::Serving)).count() <= 1);
+        }
+    });
+}
