@@ -10,6 +10,7 @@
 )]
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod booking;
 pub mod cases;

@@ -16,8 +16,8 @@ use crate::db::{self, Backend, Db};
 use crate::error::AppError;
 use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
-use crate::web::{AppState, assets, errors, health, identity, lang, middleware};
-use crate::{accounts, booking, cases, catalog, keys, queue, ratings, seed};
+use crate::web::{AppState, access, assets, errors, health, identity, lang, middleware};
+use crate::{accounts, admin, booking, cases, catalog, keys, queue, ratings, seed};
 
 pub struct Application {
     port: u16,
@@ -147,7 +147,9 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
-            .app_data(web::PayloadConfig::default().limit(256 * 1024))
+            .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))
+            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .wrap(from_fn(access::enforce))
             .wrap(from_fn(identity::identify))
             .wrap(errors::error_pages())
             .wrap(middleware::security_headers(https))
@@ -171,6 +173,12 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(queue::clerk::configure)
             .configure(queue::display::configure)
             .configure(cases::pages::configure)
+            .configure(admin::stats_pages::configure)
+            .configure(admin::halls::configure)
+            .configure(admin::catalog_pages::configure)
+            .configure(admin::accounts::configure)
+            .configure(admin::audit_page::configure)
+            .configure(admin::csv_io::configure)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(20);

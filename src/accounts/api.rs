@@ -91,7 +91,9 @@ async fn login(
     if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
         return Err(AppError::TooManyRequests);
     }
-    let Some(account) = signin::authenticate(&state, &body.phone, &body.password).await? else {
+    let Some(account) =
+        signin::authenticate(&state, &body.phone, &body.password, &client_ip(&req)).await?
+    else {
         return Err(AppError::InvalidCredentials);
     };
     let now = state.clock.now_utc();

@@ -21,7 +21,7 @@ pub fn home_for(role: Role) -> &'static str {
     match role {
         Role::Resident => "/bookings",
         Role::Clerk => "/clerk",
-        Role::DeptAdmin | Role::Admin => "/cases",
+        Role::DeptAdmin | Role::Admin => "/admin",
     }
 }
 
@@ -118,7 +118,7 @@ async fn login(
     if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
         return Err(AppError::TooManyRequests);
     }
-    match signin::authenticate(&state, &form.phone, &form.password).await? {
+    match signin::authenticate(&state, &form.phone, &form.password, &client_ip(&req)).await? {
         Some(account) => {
             let to = landing(form.next.as_deref(), account.role);
             start_session(&state, &req, &identity, &account, &to).await

@@ -7,7 +7,9 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::Account;
+use super::pii::mask_phone;
 use super::{repo, validate};
+use crate::audit::{self, Actor, AuditResult};
 use crate::db::DbConn;
 use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
@@ -27,20 +29,22 @@ pub fn lock_for(failures: i32) -> Option<Duration> {
     Some(Duration::minutes(1i64 << exp).min(MAX_LOCK))
 }
 
-fn record_failure(conn: &mut DbConn, id: AccountId, now: NaiveDateTime) -> QueryResult<()> {
+/// Counts a failure; returns whether it locked the account.
+fn record_failure(conn: &mut DbConn, id: AccountId, now: NaiveDateTime) -> QueryResult<bool> {
     conn.transaction(|conn| {
         let failures: i32 = accounts::table
             .find(id)
             .select(accounts::failed_logins)
             .first(conn)?;
         let failures = failures + 1;
+        let lock = lock_for(failures);
         diesel::update(accounts::table.find(id))
             .set((
                 accounts::failed_logins.eq(failures),
-                accounts::locked_until.eq(lock_for(failures).map(|d| now + d)),
+                accounts::locked_until.eq(lock.map(|d| now + d)),
             ))
             .execute(conn)?;
-        Ok(())
+        Ok(lock.is_some())
     })
 }
 
@@ -60,6 +64,7 @@ pub async fn authenticate(
     state: &AppState,
     phone: &str,
     password: &str,
+    ip: &str,
 ) -> Result<Option<Account>, AppError> {
     let now = state.clock.now_utc();
     let account = match validate::phone(phone) {
@@ -85,26 +90,84 @@ pub async fn authenticate(
         .await?;
     match (account, ok) {
         (Some(a), true) if usable => {
-            let id = a.id;
+            let (id, actor) = (a.id, Actor::of(&a, ip));
             state
                 .db
-                .run(move |conn| Ok(record_success(conn, id)?))
+                .run(move |conn| {
+                    record_success(conn, id)?;
+                    audit::record(
+                        conn,
+                        &actor,
+                        "auth.sign_in",
+                        &format!("account:{id}"),
+                        AuditResult::Ok,
+                        "",
+                        now,
+                    )?;
+                    Ok(())
+                })
                 .await?;
             Ok(Some(a))
         }
         (Some(a), _) => {
+            let (id, actor) = (a.id, Actor::anonymous(ip));
             // A locked account does not extend its own lock.
-            if a.locked_until.is_none_or(|until| until <= now) {
-                let id = a.id;
-                state
-                    .db
-                    .run(move |conn| Ok(record_failure(conn, id, now)?))
-                    .await?;
-            }
+            let unlocked = a.locked_until.is_none_or(|until| until <= now);
+            let detail = if a.disabled {
+                "disabled"
+            } else if unlocked {
+                "wrong password"
+            } else {
+                "locked"
+            };
+            state
+                .db
+                .run(move |conn| {
+                    let target = format!("account:{id}");
+                    audit::record(
+                        conn,
+                        &actor,
+                        "auth.sign_in",
+                        &target,
+                        AuditResult::Failed,
+                        detail,
+                        now,
+                    )?;
+                    if unlocked && record_failure(conn, id, now)? {
+                        audit::record(
+                            conn,
+                            &actor,
+                            "auth.lock_out",
+                            &target,
+                            AuditResult::Ok,
+                            "",
+                            now,
+                        )?;
+                    }
+                    Ok(())
+                })
+                .await?;
             tracing::info!(account = %a.id, "sign-in refused");
             Ok(None)
         }
-        (None, _) => Ok(None),
+        (None, _) => {
+            let (actor, masked) = (Actor::anonymous(ip), mask_phone(phone.trim()));
+            state
+                .db
+                .run(move |conn| {
+                    Ok(audit::record(
+                        conn,
+                        &actor,
+                        "auth.sign_in",
+                        &format!("phone:{masked}"),
+                        AuditResult::Failed,
+                        "unknown phone",
+                        now,
+                    )?)
+                })
+                .await?;
+            Ok(None)
+        }
     }
 }
 

@@ -268,6 +268,8 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
         outcome_note -> Text,
+        wait_seconds -> Nullable<Integer>,
+        service_seconds -> Nullable<Integer>,
     }
 }
 
@@ -386,12 +388,14 @@ diesel::joinable!(bookings -> accounts (account_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
 diesel::joinable!(notifications -> accounts (account_id));
 diesel::joinable!(tickets -> service_items (service_id));
+diesel::joinable!(slot_counters -> windows (window_id));
 diesel::joinable!(tickets -> bookings (booking_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(cases -> service_items (service_id));
 diesel::joinable!(cases -> tickets (ticket_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(ratings -> tickets (ticket_id));
+diesel::joinable!(ratings -> service_items (service_id));
 diesel::joinable!(follow_ups -> ratings (rating_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

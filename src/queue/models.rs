@@ -79,6 +79,8 @@ pub struct Ticket {
     pub finished_at: Option<NaiveDateTime>,
     pub outcome: Option<String>,
     pub outcome_note: String,
+    pub wait_seconds: Option<i32>,
+    pub service_seconds: Option<i32>,
 }
 
 impl Ticket {

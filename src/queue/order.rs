@@ -77,6 +77,8 @@ mod tests {
             finished_at: None,
             outcome: None,
             outcome_note: String::new(),
+            wait_seconds: None,
+            service_seconds: None,
         }
     }
 

@@ -483,6 +483,10 @@ pub fn call_next(
                 tickets::clerk_id.eq(clerk),
                 tickets::call_count.eq(1),
                 tickets::called_at.eq(now),
+                // The wait is measured to the first call, even after a transfer.
+                tickets::wait_seconds.eq(candidate
+                    .wait_seconds
+                    .unwrap_or((now - candidate.issued_at).num_seconds().max(0) as i32)),
             ))
             .execute(conn)?;
             if claimed == 1 {
@@ -647,6 +651,8 @@ pub fn act(
                         tickets::finished_at.eq(now),
                         tickets::outcome.eq(outcome.as_str()),
                         tickets::outcome_note.eq(&note),
+                        tickets::service_seconds
+                            .eq(t.started_at.map(|s| (now - s).num_seconds().max(0) as i32)),
                     ))
                     .execute(conn)?;
                 log(

@@ -2,8 +2,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::labels::{ZhLabel, yes_no};
 use crate::catalog::models::{
@@ -123,88 +123,88 @@ struct HoursRow {
     afternoon_end: String,
 }
 
-#[derive(Deserialize)]
-struct DepartmentRow {
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct DepartmentRow {
     #[serde(rename = "大厅")]
-    hall: String,
+    pub hall: String,
     #[serde(rename = "编码")]
-    code: String,
+    pub code: String,
     #[serde(rename = "名称")]
-    name: String,
+    pub name: String,
     #[serde(rename = "简称")]
-    short_name: String,
+    pub short_name: String,
     #[serde(rename = "咨询电话")]
-    phone: String,
+    pub phone: String,
 }
 
-#[derive(Deserialize)]
-struct WindowRow {
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct WindowRow {
     #[serde(rename = "大厅")]
-    hall: String,
+    pub hall: String,
     #[serde(rename = "窗口号")]
-    number: i32,
+    pub number: i32,
     #[serde(rename = "名称")]
-    name: String,
+    pub name: String,
     #[serde(rename = "分区")]
-    zone: String,
+    pub zone: String,
     #[serde(rename = "部门")]
-    department: String,
+    pub department: String,
 }
 
-#[derive(Deserialize)]
-struct ItemRow {
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct ItemRow {
     #[serde(rename = "大厅")]
-    hall: String,
+    pub hall: String,
     #[serde(rename = "事项编码")]
-    code: String,
+    pub code: String,
     #[serde(rename = "事项名称")]
-    name: String,
+    pub name: String,
     #[serde(rename = "部门")]
-    department: String,
+    pub department: String,
     #[serde(rename = "事项类型")]
-    category: String,
+    pub category: String,
     #[serde(rename = "办件类型")]
-    delivery: String,
+    pub delivery: String,
     #[serde(rename = "法定时限")]
-    legal_days: i32,
+    pub legal_days: i32,
     #[serde(rename = "承诺时限")]
-    promised_days: i32,
+    pub promised_days: i32,
     #[serde(rename = "收费")]
-    fee: String,
+    pub fee: String,
     #[serde(rename = "服务对象")]
-    subject: String,
+    pub subject: String,
     #[serde(rename = "网上预约")]
-    bookable_online: String,
+    pub bookable_online: String,
     #[serde(rename = "事项说明")]
-    description: String,
+    pub description: String,
 }
 
-#[derive(Deserialize)]
-struct MaterialRow {
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct MaterialRow {
     #[serde(rename = "大厅")]
-    hall: String,
+    pub hall: String,
     #[serde(rename = "事项编码")]
-    item: String,
+    pub item: String,
     #[serde(rename = "序号")]
-    position: i32,
+    pub position: i32,
     #[serde(rename = "材料名称")]
-    name: String,
+    pub name: String,
     #[serde(rename = "材料形式")]
-    form: String,
+    pub form: String,
     #[serde(rename = "份数")]
-    copies: String,
+    pub copies: String,
     #[serde(rename = "备注")]
-    note: String,
+    pub note: String,
 }
 
-#[derive(Deserialize)]
-struct MatrixRow {
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct MatrixRow {
     #[serde(rename = "大厅")]
-    hall: String,
+    pub hall: String,
     #[serde(rename = "窗口号")]
-    window: i32,
+    pub window: i32,
     #[serde(rename = "事项编码")]
-    item: String,
+    pub item: String,
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 //! receives, middleware (security headers, request log, error pages), static
 //! assets and the health check.
 
+pub mod access;
 pub mod assets;
 pub mod errors;
 pub mod forms;

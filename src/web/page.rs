@@ -119,6 +119,10 @@ impl PageCtx {
             .is_some_and(|u| matches!(u.role, Role::DeptAdmin | Role::Admin))
     }
 
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
     pub fn is_staff(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.is_staff())
     }

@@ -1,6 +1,8 @@
 //! HTTP-level tests, one binary. See helpers.rs for the harness.
 
 mod accounts;
+mod admin;
+mod authz;
 mod booking;
 mod catalogue;
 mod cli;

@@ -1,0 +1,389 @@
+//! Statistics over a period: bookings, check-ins, walk-ins, no-shows, waits
+//! (average and 90th percentile), service times, cases and 好差评 — per
+//! hall, department, window or item. Every figure is an aggregate query;
+//! distributions come back grouped by value, never row by row.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::dsl::{count_star, sum};
+use diesel::prelude::*;
+
+use crate::booking::models::BookingStatus;
+use crate::cases::models::CaseStatus;
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
+use crate::db::schema::{bookings, cases, ratings, service_items, tickets};
+
+#[derive(Debug, Clone, Default)]
+pub struct StatsFilter {
+    pub hall: Option<HallId>,
+    pub department: Option<DepartmentId>,
+    pub window: Option<WindowId>,
+    pub service: Option<ServiceId>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayRow {
+    pub date: NaiveDate,
+    pub bookings: i64,
+    pub cancelled: i64,
+    pub no_show: i64,
+    pub check_ins: i64,
+    pub walk_ins: i64,
+    pub completed: i64,
+}
+
+/// Upper bounds (minutes) of the wait-distribution bars; the last is open.
+pub const WAIT_BUCKETS: [i64; 8] = [5, 10, 15, 20, 30, 45, 60, i64::MAX];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub days: Vec<DayRow>,
+    pub bookings: i64,
+    pub cancelled: i64,
+    pub no_show: i64,
+    /// No-shows among bookings that were due (not cancelled).
+    pub no_show_rate: f64,
+    pub check_ins: i64,
+    pub walk_ins: i64,
+    pub completed: i64,
+    pub avg_wait_minutes: f64,
+    pub p90_wait_minutes: f64,
+    pub avg_service_minutes: f64,
+    pub wait_histogram: Vec<i64>,
+    pub cases: Vec<(CaseStatus, i64)>,
+    pub cases_overdue: i64,
+    /// Count per grade, index 0 = grade 1 … index 4 = grade 5.
+    pub ratings: [i64; 5],
+    /// (非常满意 + 满意 + 基本满意) / all ratings.
+    pub satisfaction_rate: f64,
+}
+
+fn ratio(a: i64, b: i64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The smallest value at or above the p-th share of a distribution given
+/// as (value, count) pairs sorted by value.
+pub fn percentile(sorted: &[(i64, i64)], p: f64) -> i64 {
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return 0;
+    }
+    let rank = (p * total as f64).ceil().max(1.0) as i64;
+    let mut seen = 0;
+    for (v, n) in sorted {
+        seen += n;
+        if seen >= rank {
+            return *v;
+        }
+    }
+    sorted.last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+macro_rules! scoped {
+    ($query:expr, $table:ident, $f:expr) => {{
+        let mut q = $query;
+        if let Some(h) = $f.hall {
+            q = q.filter($table::hall_id.eq(h));
+        }
+        if let Some(d) = $f.department {
+            q = q.filter(service_items::department_id.eq(d));
+        }
+        if let Some(s) = $f.service {
+            q = q.filter($table::service_id.eq(s));
+        }
+        q
+    }};
+}
+
+pub fn report(
+    conn: &mut DbConn,
+    f: &StatsFilter,
+    today: NaiveDate,
+    day_start_utc: impl Fn(NaiveDate) -> NaiveDateTime,
+) -> QueryResult<Report> {
+    let mut days: BTreeMap<NaiveDate, DayRow> = BTreeMap::new();
+    let mut d = f.from;
+    while d <= f.to {
+        days.insert(
+            d,
+            DayRow {
+                date: d,
+                ..Default::default()
+            },
+        );
+        d += Duration::days(1);
+    }
+
+    // Bookings by day and status.
+    let mut q = scoped!(
+        bookings::table
+            .inner_join(service_items::table)
+            .filter(bookings::day.between(f.from, f.to))
+            .group_by((bookings::day, bookings::status))
+            .select((bookings::day, bookings::status, count_star()))
+            .into_boxed(),
+        bookings,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(bookings::window_id.eq(w));
+    }
+    for (day, status, n) in q.load::<(NaiveDate, String, i64)>(conn)? {
+        if let Some(row) = days.get_mut(&day) {
+            row.bookings += n;
+            if status == BookingStatus::Cancelled.as_str() {
+                row.cancelled += n;
+            } else if status == BookingStatus::NoShow.as_str() {
+                row.no_show += n;
+            }
+        }
+    }
+
+    // Tickets by day, source and status.
+    for walk_ins in [true, false] {
+        let mut q = scoped!(
+            tickets::table
+                .inner_join(service_items::table)
+                .filter(tickets::day.between(f.from, f.to))
+                .group_by((tickets::day, tickets::status))
+                .select((tickets::day, tickets::status, count_star()))
+                .into_boxed(),
+            tickets,
+            f
+        );
+        if let Some(w) = f.window {
+            q = q.filter(tickets::window_id.eq(w));
+        }
+        q = if walk_ins {
+            q.filter(tickets::booking_id.is_null())
+        } else {
+            q.filter(tickets::booking_id.is_not_null())
+        };
+        for (day, status, n) in q.load::<(NaiveDate, String, i64)>(conn)? {
+            if let Some(row) = days.get_mut(&day) {
+                if walk_ins {
+                    row.walk_ins += n;
+                } else {
+                    row.check_ins += n;
+                }
+                if status == "completed" {
+                    row.completed += n;
+                }
+            }
+        }
+    }
+
+    // Waits: grouped by whole minutes.
+    let mut q = scoped!(
+        tickets::table
+            .inner_join(service_items::table)
+            .filter(tickets::day.between(f.from, f.to))
+            .filter(tickets::wait_seconds.is_not_null())
+            .group_by(tickets::wait_seconds)
+            .select((tickets::wait_seconds, count_star()))
+            .into_boxed(),
+        tickets,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(tickets::window_id.eq(w));
+    }
+    let waits: Vec<(Option<i32>, i64)> = q.load(conn)?;
+    let mut minutes: BTreeMap<i64, i64> = BTreeMap::new();
+    let (mut wait_total, mut wait_count) = (0i64, 0i64);
+    for (s, n) in waits {
+        let s = i64::from(s.unwrap_or(0));
+        *minutes.entry(s / 60).or_default() += n;
+        wait_total += s * n;
+        wait_count += n;
+    }
+    let sorted: Vec<(i64, i64)> = minutes.into_iter().collect();
+    let mut histogram = vec![0; WAIT_BUCKETS.len()];
+    for (m, n) in &sorted {
+        let i = WAIT_BUCKETS
+            .iter()
+            .position(|b| m < b)
+            .unwrap_or(WAIT_BUCKETS.len() - 1);
+        histogram[i] += n;
+    }
+
+    // Service times.
+    let mut q = scoped!(
+        tickets::table
+            .inner_join(service_items::table)
+            .filter(tickets::day.between(f.from, f.to))
+            .filter(tickets::service_seconds.is_not_null())
+            .into_boxed(),
+        tickets,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(tickets::window_id.eq(w));
+    }
+    let (service_total, service_count): (Option<i64>, i64) = q
+        .select((sum(tickets::service_seconds), count_star()))
+        .first(conn)?;
+
+    // Cases accepted in the period, by status; overdue ones.
+    let mut q = scoped!(
+        cases::table
+            .inner_join(service_items::table)
+            .filter(cases::accepted_on.between(f.from, f.to))
+            .group_by(cases::status)
+            .select((cases::status, count_star()))
+            .into_boxed(),
+        cases,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(
+            cases::ticket_id.eq_any(
+                tickets::table
+                    .filter(tickets::window_id.eq(w))
+                    .select(tickets::id),
+            ),
+        );
+    }
+    let case_rows: Vec<(String, i64)> = q.load(conn)?;
+    let mut q = scoped!(
+        cases::table
+            .inner_join(service_items::table)
+            .filter(cases::accepted_on.between(f.from, f.to))
+            .into_boxed(),
+        cases,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(
+            cases::ticket_id.eq_any(
+                tickets::table
+                    .filter(tickets::window_id.eq(w))
+                    .select(tickets::id),
+            ),
+        );
+    }
+    let cases_overdue: i64 = q
+        .filter(cases::status.eq_any([
+            CaseStatus::Accepted.as_str(),
+            CaseStatus::Reviewing.as_str(),
+        ]))
+        .filter(cases::promised_due.lt(today))
+        .count()
+        .get_result(conn)?;
+
+    // Ratings given in the period.
+    let mut q = scoped!(
+        ratings::table
+            .inner_join(service_items::table)
+            .filter(ratings::created_at.ge(day_start_utc(f.from)))
+            .filter(ratings::created_at.lt(day_start_utc(f.to + Duration::days(1))))
+            .group_by(ratings::grade)
+            .select((ratings::grade, count_star()))
+            .into_boxed(),
+        ratings,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(ratings::window_id.eq(w));
+    }
+    let mut grades = [0i64; 5];
+    for (g, n) in q.load::<(i32, i64)>(conn)? {
+        if (1..=5).contains(&g) {
+            grades[(g - 1) as usize] += n;
+        }
+    }
+
+    let days: Vec<DayRow> = days.into_values().collect();
+    let bookings: i64 = days.iter().map(|d| d.bookings).sum();
+    let cancelled: i64 = days.iter().map(|d| d.cancelled).sum();
+    let no_show: i64 = days.iter().map(|d| d.no_show).sum();
+    let rated: i64 = grades.iter().sum();
+    Ok(Report {
+        no_show_rate: ratio(no_show, bookings - cancelled),
+        check_ins: days.iter().map(|d| d.check_ins).sum(),
+        walk_ins: days.iter().map(|d| d.walk_ins).sum(),
+        completed: days.iter().map(|d| d.completed).sum(),
+        avg_wait_minutes: ratio(wait_total, wait_count) / 60.0,
+        p90_wait_minutes: percentile(&sorted, 0.9) as f64,
+        avg_service_minutes: ratio(service_total.unwrap_or(0), service_count) / 60.0,
+        wait_histogram: histogram,
+        cases: CaseStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    case_rows
+                        .iter()
+                        .find(|(x, _)| x == s.as_str())
+                        .map(|(_, n)| *n)
+                        .unwrap_or(0),
+                )
+            })
+            .collect(),
+        cases_overdue,
+        satisfaction_rate: ratio(grades[2] + grades[3] + grades[4], rated),
+        ratings: grades,
+        days,
+        bookings,
+        cancelled,
+        no_show,
+    })
+}
+
+/// Items whose longest current wait today is over their target.
+pub fn breaches_today(
+    conn: &mut DbConn,
+    hall: Option<HallId>,
+    department: Option<DepartmentId>,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64, i32)>> {
+    let mut q = tickets::table
+        .inner_join(service_items::table)
+        .filter(tickets::day.eq(today))
+        .filter(tickets::status.eq_any(["waiting", "transferred"]))
+        .filter(service_items::target_wait_minutes.is_not_null())
+        .group_by((service_items::name, service_items::target_wait_minutes))
+        .select((
+            service_items::name,
+            service_items::target_wait_minutes,
+            diesel::dsl::min(tickets::issued_at),
+        ))
+        .into_boxed();
+    if let Some(h) = hall {
+        q = q.filter(tickets::hall_id.eq(h));
+    }
+    if let Some(d) = department {
+        q = q.filter(service_items::department_id.eq(d));
+    }
+    let rows: Vec<(String, Option<i32>, Option<NaiveDateTime>)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, target, oldest)| {
+            let waited = (now - oldest?).num_minutes();
+            let target = target?;
+            (waited > i64::from(target)).then_some((name, waited, target))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ninetieth_percentile_of_a_grouped_distribution() {
+        assert_eq!(percentile(&[], 0.9), 0);
+        // 10 waits: 1×1, 1×2, …, 1×10 minutes → p90 = 9.
+        let d: Vec<(i64, i64)> = (1..=10).map(|m| (m, 1)).collect();
+        assert_eq!(percentile(&d, 0.9), 9);
+        assert_eq!(percentile(&[(3, 100)], 0.9), 3);
+        assert_eq!(percentile(&[(1, 89), (30, 11)], 0.9), 30);
+        assert_eq!(percentile(&[(1, 90), (30, 10)], 0.9), 1);
+    }
+}

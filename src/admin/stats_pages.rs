@@ -1,0 +1,445 @@
+//! The manager's pages: today's live view of the hall (`/admin`), and the
+//! statistics dashboard with charts and CSV exports (`/admin/stats`).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::Scope;
+use super::catalog_pages::hall_for;
+use super::stats::{self, Report, StatsFilter, WAIT_BUCKETS};
+use super::svg::{Series, stacked_bars};
+use crate::catalog::models::{Department, ServiceItem, Window};
+use crate::db::DbConn;
+use crate::db::ids::{DepartmentId, ServiceId, WindowId};
+use crate::db::schema::{departments, service_items, tickets, windows};
+use crate::error::AppError;
+use crate::hall::models::Hall;
+use crate::queue::models::Ticket;
+use crate::queue::service::local;
+use crate::web::forms::private_page;
+use crate::web::{AppState, Identity, PageCtx};
+
+pub struct WindowState {
+    pub number: i32,
+    pub name: String,
+    pub staffed: bool,
+    pub paused: bool,
+    pub current: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/today.html")]
+struct TodayPage {
+    ctx: PageCtx,
+    hall: Hall,
+    windows: Vec<WindowState>,
+    zones: Vec<(String, String, i64)>,
+    longest_wait: i64,
+    breaches: Vec<(String, i64, i32)>,
+    waiting: i64,
+    served: i64,
+}
+
+async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<TodayPage, AppError> {
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    state
+        .db
+        .run(move |conn| {
+            let hall = hall_for(conn, &scope, None)?;
+            let today = local(now, tz).date();
+            let mut wq = windows::table
+                .filter(windows::hall_id.eq(hall.id).and(windows::active.eq(true)))
+                .order(windows::number)
+                .into_boxed();
+            if let Some(d) = scope.department() {
+                wq = wq.filter(windows::department_id.eq(d));
+            }
+            let list: Vec<Window> = wq.select(Window::as_select()).load(conn)?;
+            let current: Vec<(Option<WindowId>, String)> = tickets::table
+                .filter(tickets::hall_id.eq(hall.id).and(tickets::day.eq(today)))
+                .filter(tickets::status.eq_any(["called", "serving"]))
+                .select((tickets::window_id, tickets::number))
+                .load(conn)?;
+            let windows = list
+                .into_iter()
+                .map(|w| WindowState {
+                    staffed: w.current_clerk_id.is_some(),
+                    paused: w.paused,
+                    current: current
+                        .iter()
+                        .find(|(id, _)| *id == Some(w.id))
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default(),
+                    number: w.number,
+                    name: w.name,
+                })
+                .collect();
+            let mut tq = tickets::table
+                .inner_join(service_items::table)
+                .filter(tickets::hall_id.eq(hall.id).and(tickets::day.eq(today)))
+                .filter(tickets::status.eq_any(["waiting", "transferred"]))
+                .into_boxed();
+            if let Some(d) = scope.department() {
+                tq = tq.filter(service_items::department_id.eq(d));
+            }
+            let queued: Vec<Ticket> = tq.select(Ticket::as_select()).load(conn)?;
+            let board = crate::queue::display::board_state(conn, &hall, now, tz)?;
+            let zones = board
+                .zones
+                .into_iter()
+                .map(|z| {
+                    let n = queued.iter().filter(|t| t.letter == z.letter).count() as i64;
+                    (z.letter, z.name, n)
+                })
+                .collect();
+            let longest_wait = queued
+                .iter()
+                .map(|t| (now - t.issued_at).num_minutes())
+                .max()
+                .unwrap_or(0);
+            let mut sq = tickets::table
+                .inner_join(service_items::table)
+                .filter(
+                    tickets::hall_id
+                        .eq(hall.id)
+                        .and(tickets::day.eq(today))
+                        .and(tickets::status.eq("completed")),
+                )
+                .into_boxed();
+            if let Some(d) = scope.department() {
+                sq = sq.filter(service_items::department_id.eq(d));
+            }
+            let served: i64 = sq.count().get_result(conn)?;
+            let breaches =
+                stats::breaches_today(conn, Some(hall.id), scope.department(), today, now)?;
+            Ok(TodayPage {
+                waiting: queued.len() as i64,
+                ctx,
+                hall,
+                windows,
+                zones,
+                longest_wait,
+                breaches,
+                served,
+            })
+        })
+        .await
+}
+
+#[get("/admin")]
+async fn admin_home(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let page = today_view(&state, ctx, scope).await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[get("/admin/today")]
+async fn admin_today(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let page = today_view(&state, ctx, scope).await?;
+    private_page(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct StatsQuery {
+    #[serde(default)]
+    pub hall: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub window: String,
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// The filter a manager may use: a department admin is held to their
+/// department whatever the query says; the period is at most 400 days.
+fn filter_for(
+    conn: &mut DbConn,
+    scope: &Scope,
+    q: &StatsQuery,
+    today: NaiveDate,
+) -> Result<(StatsFilter, Hall), AppError> {
+    let hall = hall_for(conn, scope, Some(q.hall.as_str()).filter(|h| !h.is_empty()))?;
+    let to = NaiveDate::parse_from_str(q.to.trim(), "%Y-%m-%d").unwrap_or(today);
+    let from =
+        NaiveDate::parse_from_str(q.from.trim(), "%Y-%m-%d").unwrap_or(to - Duration::days(29));
+    let from = from.max(to - Duration::days(399)).min(to);
+    let department = scope
+        .department()
+        .or_else(|| q.department.parse::<DepartmentId>().ok());
+    let window = q.window.parse::<WindowId>().ok();
+    let service = q.service.parse::<ServiceId>().ok();
+    // An id outside the manager's department is not theirs to look at.
+    if let Some(w) = window {
+        let d: DepartmentId = windows::table
+            .find(w)
+            .select(windows::department_id)
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        scope.check(d)?;
+    }
+    if let Some(s) = service {
+        let d: DepartmentId = service_items::table
+            .find(s)
+            .select(service_items::department_id)
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        scope.check(d)?;
+    }
+    Ok((
+        StatsFilter {
+            hall: Some(hall.id),
+            department,
+            window,
+            service,
+            from,
+            to,
+        },
+        hall,
+    ))
+}
+
+fn day_start(tz: chrono_tz::Tz) -> impl Fn(NaiveDate) -> NaiveDateTime {
+    move |d| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.naive_utc())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/stats.html")]
+struct StatsPage {
+    ctx: PageCtx,
+    q: StatsQuery,
+    hall: Hall,
+    from: String,
+    to: String,
+    r: Report,
+    daily_chart: String,
+    wait_chart: String,
+    wait_labels: Vec<String>,
+    departments: Vec<Department>,
+    windows: Vec<Window>,
+    items: Vec<ServiceItem>,
+    department: Option<i32>,
+    admin: bool,
+    csv_query: String,
+}
+
+impl StatsPage {
+    fn pct(&self, v: &f64) -> String {
+        format!("{:.1}%", v * 100.0)
+    }
+    fn minutes(&self, v: &f64) -> String {
+        format!("{v:.1}")
+    }
+}
+
+#[get("/admin/stats")]
+async fn stats_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let q = q.into_inner();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let today = local(now, tz).date();
+    let page = state
+        .db
+        .run(move |conn| {
+            let (f, hall) = filter_for(conn, &scope, &q, today)?;
+            let r = stats::report(conn, &f, today, day_start(tz))?;
+            let labels: Vec<String> = r
+                .days
+                .iter()
+                .map(|d| d.date.format("%m-%d").to_string())
+                .collect();
+            let daily_chart = stacked_bars(
+                &ctx.t("stats-chart-daily"),
+                &labels,
+                &[
+                    Series {
+                        name: &ctx.t("stats-check-ins"),
+                        class: "s1",
+                        values: r.days.iter().map(|d| d.check_ins).collect(),
+                    },
+                    Series {
+                        name: &ctx.t("stats-walk-ins"),
+                        class: "s2",
+                        values: r.days.iter().map(|d| d.walk_ins).collect(),
+                    },
+                ],
+            );
+            let wait_labels: Vec<String> = WAIT_BUCKETS
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let lo = if i == 0 { 0 } else { WAIT_BUCKETS[i - 1] };
+                    if *b == i64::MAX {
+                        format!("≥{lo}")
+                    } else {
+                        format!("{lo}–{b}")
+                    }
+                })
+                .collect();
+            let wait_chart = stacked_bars(
+                &ctx.t("stats-chart-wait"),
+                &wait_labels,
+                &[Series {
+                    name: &ctx.t("stats-tickets"),
+                    class: "s3",
+                    values: r.wait_histogram.clone(),
+                }],
+            );
+            let mut dq = departments::table
+                .filter(departments::hall_id.eq(hall.id))
+                .order(departments::sort_order)
+                .into_boxed();
+            if let Some(d) = scope.department() {
+                dq = dq.filter(departments::id.eq(d));
+            }
+            let departments: Vec<Department> = dq.select(Department::as_select()).load(conn)?;
+            let (windows, items) = match f.department {
+                Some(d) => (
+                    windows::table
+                        .filter(windows::department_id.eq(d))
+                        .order(windows::number)
+                        .select(Window::as_select())
+                        .load(conn)?,
+                    service_items::table
+                        .filter(service_items::department_id.eq(d))
+                        .order(service_items::code)
+                        .select(ServiceItem::as_select())
+                        .load(conn)?,
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
+            let csv_query = serde_urlencoded::to_string([
+                ("hall", f.hall.map(|h| h.to_string()).unwrap_or_default()),
+                (
+                    "department",
+                    f.department.map(|h| h.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "window",
+                    f.window.map(|h| h.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "service",
+                    f.service.map(|h| h.to_string()).unwrap_or_default(),
+                ),
+                ("from", f.from.to_string()),
+                ("to", f.to.to_string()),
+            ])
+            .unwrap_or_default();
+            Ok(StatsPage {
+                from: f.from.to_string(),
+                to: f.to.to_string(),
+                department: f.department.map(|d| d.0),
+                admin: scope.is_admin(),
+                ctx,
+                q,
+                hall,
+                r,
+                daily_chart,
+                wait_chart,
+                wait_labels,
+                departments,
+                windows,
+                items,
+                csv_query,
+            })
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
+}
+
+/// A CSV file that spreadsheet programs in China open correctly: UTF-8 with
+/// a byte-order mark, CRLF line ends.
+pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, AppError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for r in rows {
+        w.write_record(r)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+#[get("/admin/stats.csv")]
+async fn stats_csv(
+    state: web::Data<AppState>,
+    identity: Identity,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let q = q.into_inner();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let today = local(now, tz).date();
+    let r = state
+        .db
+        .run(move |conn| {
+            let (f, _) = filter_for(conn, &scope, &q, today)?;
+            Ok(stats::report(conn, &f, today, day_start(tz))?)
+        })
+        .await?;
+    let mut rows = vec![
+        ["日期", "预约", "取消", "未到", "签到", "现场取号", "办结"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for d in &r.days {
+        rows.push(vec![
+            d.date.to_string(),
+            d.bookings.to_string(),
+            d.cancelled.to_string(),
+            d.no_show.to_string(),
+            d.check_ins.to_string(),
+            d.walk_ins.to_string(),
+            d.completed.to_string(),
+        ]);
+    }
+    csv_response("statistics.csv", rows)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(admin_home)
+        .service(admin_today)
+        .service(stats_page)
+        .service(stats_csv);
+}

@@ -1,0 +1,252 @@
+//! Who may use each route, in one table, enforced before any handler runs.
+//! A route missing from the table is refused (deny by default); handlers
+//! still check object ownership (a department admin edits only their own
+//! department's things, a resident sees only their own bookings).
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, ResponseError};
+
+use super::identity::Identity;
+use crate::accounts::models::Role;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    Residents,
+    Clerks,
+    /// Clerks, department admins and admins.
+    Staff,
+    /// Department admins and admins.
+    Managers,
+    Admins,
+}
+
+impl Access {
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::SignedIn => true,
+            Access::Residents => role == Role::Resident,
+            Access::Clerks => role == Role::Clerk,
+            Access::Staff => role.is_staff(),
+            Access::Managers => matches!(role, Role::DeptAdmin | Role::Admin),
+            Access::Admins => role == Role::Admin,
+        }
+    }
+}
+
+use Access::*;
+
+/// (method, path pattern, access). `{x}` matches one path segment.
+pub const RULES: &[(&str, &str, Access)] = &[
+    ("GET", "/", Public),
+    ("GET", "/healthz", Public),
+    ("GET", "/static/{name}", Public),
+    ("GET", "/favicon.ico", Public),
+    ("GET", "/lang/{code}", Public),
+    ("GET", "/services", Public),
+    ("GET", "/services/{id}", Public),
+    ("GET", "/departments", Public),
+    ("GET", "/departments/{id}", Public),
+    ("GET", "/halls", Public),
+    ("GET", "/track", Public),
+    ("POST", "/track/rate", Public),
+    ("GET", "/register", Public),
+    ("POST", "/register", Public),
+    ("GET", "/login", Public),
+    ("POST", "/login", Public),
+    ("POST", "/logout", Public),
+    ("GET", "/account", SignedIn),
+    ("GET", "/account/password", SignedIn),
+    ("POST", "/account/password", SignedIn),
+    ("GET", "/services/{id}/book", Residents),
+    ("GET", "/bookings", Residents),
+    ("POST", "/bookings", Residents),
+    ("GET", "/bookings/{code}", Residents),
+    ("GET", "/bookings/{code}/print", Residents),
+    ("GET", "/bookings/{code}/ics", Residents),
+    ("POST", "/bookings/{code}/cancel", Residents),
+    ("GET", "/bookings/{code}/reschedule", Residents),
+    ("POST", "/bookings/{code}/reschedule", Residents),
+    ("POST", "/bookings/{code}/rate", Residents),
+    ("GET", "/kiosk", Public),
+    ("GET", "/kiosk/checkin", Public),
+    ("POST", "/kiosk/checkin", Public),
+    ("GET", "/kiosk/walk-in", Public),
+    ("GET", "/kiosk/walk-in/{id}", Public),
+    ("POST", "/kiosk/walk-in/{id}", Public),
+    ("GET", "/kiosk/ticket/{id}", Public),
+    ("GET", "/kiosk/rate", Public),
+    ("POST", "/kiosk/rate", Public),
+    ("GET", "/display", Public),
+    ("GET", "/display/state", Public),
+    ("GET", "/display/events", Public),
+    ("GET", "/clerk", Clerks),
+    ("POST", "/clerk/take", Clerks),
+    ("POST", "/clerk/leave", Clerks),
+    ("POST", "/clerk/pause", Clerks),
+    ("POST", "/clerk/resume", Clerks),
+    ("POST", "/clerk/call-next", Clerks),
+    ("POST", "/clerk/tickets/{id}/{action}", Clerks),
+    ("GET", "/clerk/notice/{id}", Clerks),
+    ("GET", "/cases", Staff),
+    ("GET", "/cases/{id}", Staff),
+    ("POST", "/cases/{id}/advance", Staff),
+    ("GET", "/follow-ups", Managers),
+    ("POST", "/follow-ups/{id}", Managers),
+    ("GET", "/admin", Managers),
+    ("GET", "/admin/today", Managers),
+    ("GET", "/admin/stats", Managers),
+    ("GET", "/admin/stats.csv", Managers),
+    ("GET", "/admin/audit", Admins),
+    ("GET", "/admin/halls", Admins),
+    ("GET", "/admin/halls/new", Admins),
+    ("POST", "/admin/halls", Admins),
+    ("GET", "/admin/halls/{id}", Admins),
+    ("POST", "/admin/halls/{id}", Admins),
+    ("GET", "/admin/halls/{id}/hours", Admins),
+    ("POST", "/admin/halls/{id}/hours", Admins),
+    ("GET", "/admin/calendar", Admins),
+    ("POST", "/admin/calendar", Admins),
+    ("GET", "/admin/departments", Managers),
+    ("GET", "/admin/departments/new", Admins),
+    ("POST", "/admin/departments", Admins),
+    ("GET", "/admin/departments/{id}", Managers),
+    ("POST", "/admin/departments/{id}", Managers),
+    ("GET", "/admin/windows", Managers),
+    ("GET", "/admin/windows/new", Managers),
+    ("POST", "/admin/windows", Managers),
+    ("GET", "/admin/windows/{id}", Managers),
+    ("POST", "/admin/windows/{id}", Managers),
+    ("GET", "/admin/items", Managers),
+    ("GET", "/admin/items/new", Managers),
+    ("POST", "/admin/items", Managers),
+    ("GET", "/admin/items/{id}", Managers),
+    ("POST", "/admin/items/{id}", Managers),
+    ("GET", "/admin/matrix", Managers),
+    ("POST", "/admin/matrix", Managers),
+    ("GET", "/admin/accounts", Managers),
+    ("GET", "/admin/accounts/new", Managers),
+    ("POST", "/admin/accounts", Managers),
+    ("GET", "/admin/accounts/{id}", Managers),
+    ("POST", "/admin/accounts/{id}/{action}", Managers),
+    ("GET", "/admin/export/{file}", Admins),
+    ("GET", "/admin/import", Admins),
+    ("POST", "/admin/import", Admins),
+    ("POST", "/api/v1/auth/register", Public),
+    ("POST", "/api/v1/auth/login", Public),
+    ("GET", "/api/v1/halls", Public),
+    ("GET", "/api/v1/departments", Public),
+    ("GET", "/api/v1/windows", Public),
+    ("GET", "/api/v1/services", Public),
+    ("GET", "/api/v1/services/{id}", Public),
+    ("GET", "/api/v1/services/{id}/slots", Public),
+    ("POST", "/api/v1/bookings", Residents),
+    ("GET", "/api/v1/bookings", Residents),
+    ("GET", "/api/v1/bookings/{code}", SignedIn),
+    ("POST", "/api/v1/bookings/{code}/cancel", Residents),
+    ("GET", "/api/v1/track", Public),
+    ("POST", "/api/v1/checkin", Public),
+    ("POST", "/api/v1/tickets", Public),
+    ("GET", "/api/v1/tickets/{id}", Public),
+    ("POST", "/api/v1/windows/{id}/call-next", Clerks),
+    ("POST", "/api/v1/tickets/{id}/{action}", Clerks),
+    ("GET", "/api/v1/display", Public),
+];
+
+fn matches(pattern: &str, path: &str) -> bool {
+    let mut p = pattern.split('/');
+    let mut q = path.split('/');
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.starts_with('{') && a.ends_with('}') => {
+                if b.is_empty() {
+                    return false;
+                }
+            }
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The access rule of a request; HEAD is treated as GET.
+pub fn rule_for(method: &str, path: &str) -> Option<Access> {
+    let method = if method == "HEAD" { "GET" } else { method };
+    RULES
+        .iter()
+        .find(|(m, p, _)| *m == method && matches(p, path))
+        .map(|(_, _, a)| *a)
+}
+
+pub async fn enforce(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let verdict = match rule_for(req.method().as_str(), req.path()) {
+        None => Err(AppError::NotFound),
+        Some(Access::Public) => Ok(()),
+        Some(access) => {
+            let role = req
+                .extensions()
+                .get::<Identity>()
+                .and_then(|i| i.user.as_ref().map(|u| u.role()));
+            match role {
+                None => Err(AppError::Unauthorized),
+                Some(r) if access.admits(r) => Ok(()),
+                Some(_) => Err(AppError::forbidden(
+                    "forbidden",
+                    "your account may not do this",
+                )),
+            }
+        }
+    };
+    match verdict {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Err(e) => {
+            let (http_req, _) = req.into_parts();
+            Ok(ServiceResponse::new(http_req, e.error_response()).map_into_right_body())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_whole_segments() {
+        assert_eq!(
+            rule_for("GET", "/bookings/K7MX4P2Q"),
+            Some(Access::Residents)
+        );
+        assert_eq!(
+            rule_for("GET", "/bookings/K7MX4P2Q/ics"),
+            Some(Access::Residents)
+        );
+        assert_eq!(rule_for("GET", "/bookings/K7MX4P2Q/secret"), None);
+        assert_eq!(
+            rule_for("POST", "/api/v1/tickets/12/start"),
+            Some(Access::Clerks)
+        );
+        assert_eq!(rule_for("HEAD", "/"), Some(Access::Public));
+        assert_eq!(rule_for("DELETE", "/"), None);
+        assert_eq!(rule_for("GET", "/services/"), None);
+    }
+
+    #[test]
+    fn every_rule_is_listed_once() {
+        for (i, (m, p, _)) in RULES.iter().enumerate() {
+            assert!(
+                !RULES[..i].iter().any(|(m2, p2, _)| m2 == m && p2 == p),
+                "{m} {p} twice"
+            );
+        }
+    }
+}
