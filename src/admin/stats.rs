@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::dsl::{count_star, sum};
+use diesel::dsl::{count, count_star, sql, sum};
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Nullable};
 
 use crate::booking::models::BookingStatus;
 use crate::cases::models::CaseStatus;
@@ -91,7 +92,13 @@ macro_rules! scoped {
             q = q.filter($table::hall_id.eq(h));
         }
         if let Some(d) = $f.department {
-            q = q.filter(service_items::department_id.eq(d));
+            q = q.filter(
+                $table::service_id.eq_any(
+                    service_items::table
+                        .filter(service_items::department_id.eq(d))
+                        .select(service_items::id),
+                ),
+            );
         }
         if let Some(s) = $f.service {
             q = q.filter($table::service_id.eq(s));
@@ -122,7 +129,6 @@ pub fn report(
     // Bookings by day and status.
     let mut q = scoped!(
         bookings::table
-            .inner_join(service_items::table)
             .filter(bookings::day.between(f.from, f.to))
             .group_by((bookings::day, bookings::status))
             .select((bookings::day, bookings::status, count_star()))
@@ -144,48 +150,20 @@ pub fn report(
         }
     }
 
-    // Tickets by day, source and status.
-    for walk_ins in [true, false] {
-        let mut q = scoped!(
-            tickets::table
-                .inner_join(service_items::table)
-                .filter(tickets::day.between(f.from, f.to))
-                .group_by((tickets::day, tickets::status))
-                .select((tickets::day, tickets::status, count_star()))
-                .into_boxed(),
-            tickets,
-            f
-        );
-        if let Some(w) = f.window {
-            q = q.filter(tickets::window_id.eq(w));
-        }
-        q = if walk_ins {
-            q.filter(tickets::booking_id.is_null())
-        } else {
-            q.filter(tickets::booking_id.is_not_null())
-        };
-        for (day, status, n) in q.load::<(NaiveDate, String, i64)>(conn)? {
-            if let Some(row) = days.get_mut(&day) {
-                if walk_ins {
-                    row.walk_ins += n;
-                } else {
-                    row.check_ins += n;
-                }
-                if status == "completed" {
-                    row.completed += n;
-                }
-            }
-        }
-    }
-
-    // Waits: grouped by whole minutes.
+    // Tickets by day and status, in one pass over the covering index:
+    // check-ins are the tickets with a booking, the rest walked in.
     let mut q = scoped!(
         tickets::table
-            .inner_join(service_items::table)
             .filter(tickets::day.between(f.from, f.to))
-            .filter(tickets::wait_seconds.is_not_null())
-            .group_by(tickets::wait_seconds)
-            .select((tickets::wait_seconds, count_star()))
+            .group_by((tickets::day, tickets::status))
+            .select((
+                tickets::day,
+                tickets::status,
+                count_star(),
+                count(tickets::booking_id),
+                sum(tickets::service_seconds),
+                count(tickets::service_seconds),
+            ))
             .into_boxed(),
         tickets,
         f
@@ -193,16 +171,44 @@ pub fn report(
     if let Some(w) = f.window {
         q = q.filter(tickets::window_id.eq(w));
     }
-    let waits: Vec<(Option<i32>, i64)> = q.load(conn)?;
-    let mut minutes: BTreeMap<i64, i64> = BTreeMap::new();
+    let (mut service_total, mut service_count) = (0i64, 0i64);
+    type TicketDay = (NaiveDate, String, i64, i64, Option<i64>, i64);
+    for (day, status, n, booked, service_sum, served) in q.load::<TicketDay>(conn)? {
+        service_total += service_sum.unwrap_or(0);
+        service_count += served;
+        if let Some(row) = days.get_mut(&day) {
+            row.check_ins += booked;
+            row.walk_ins += n - booked;
+            if status == "completed" {
+                row.completed += n;
+            }
+        }
+    }
+
+    // Waits: grouped by whole minutes, enough for the histogram and p90.
+    let minute = sql::<Nullable<Integer>>("tickets.wait_seconds / 60");
+    let mut q = scoped!(
+        tickets::table
+            .filter(tickets::day.between(f.from, f.to))
+            .filter(tickets::wait_seconds.is_not_null())
+            .group_by(minute.clone())
+            .select((minute, count_star(), sum(tickets::wait_seconds)))
+            .into_boxed(),
+        tickets,
+        f
+    );
+    if let Some(w) = f.window {
+        q = q.filter(tickets::window_id.eq(w));
+    }
+    let waits: Vec<(Option<i32>, i64, Option<i64>)> = q.load(conn)?;
+    let mut sorted: Vec<(i64, i64)> = Vec::with_capacity(waits.len());
     let (mut wait_total, mut wait_count) = (0i64, 0i64);
-    for (s, n) in waits {
-        let s = i64::from(s.unwrap_or(0));
-        *minutes.entry(s / 60).or_default() += n;
-        wait_total += s * n;
+    for (m, n, total) in waits {
+        sorted.push((i64::from(m.unwrap_or(0)), n));
+        wait_total += total.unwrap_or(0);
         wait_count += n;
     }
-    let sorted: Vec<(i64, i64)> = minutes.into_iter().collect();
+    sorted.sort_unstable();
     let mut histogram = vec![0; WAIT_BUCKETS.len()];
     for (m, n) in &sorted {
         let i = WAIT_BUCKETS
@@ -212,27 +218,9 @@ pub fn report(
         histogram[i] += n;
     }
 
-    // Service times.
-    let mut q = scoped!(
-        tickets::table
-            .inner_join(service_items::table)
-            .filter(tickets::day.between(f.from, f.to))
-            .filter(tickets::service_seconds.is_not_null())
-            .into_boxed(),
-        tickets,
-        f
-    );
-    if let Some(w) = f.window {
-        q = q.filter(tickets::window_id.eq(w));
-    }
-    let (service_total, service_count): (Option<i64>, i64) = q
-        .select((sum(tickets::service_seconds), count_star()))
-        .first(conn)?;
-
     // Cases accepted in the period, by status; overdue ones.
     let mut q = scoped!(
         cases::table
-            .inner_join(service_items::table)
             .filter(cases::accepted_on.between(f.from, f.to))
             .group_by(cases::status)
             .select((cases::status, count_star()))
@@ -252,7 +240,6 @@ pub fn report(
     let case_rows: Vec<(String, i64)> = q.load(conn)?;
     let mut q = scoped!(
         cases::table
-            .inner_join(service_items::table)
             .filter(cases::accepted_on.between(f.from, f.to))
             .into_boxed(),
         cases,
@@ -279,7 +266,6 @@ pub fn report(
     // Ratings given in the period.
     let mut q = scoped!(
         ratings::table
-            .inner_join(service_items::table)
             .filter(ratings::created_at.ge(day_start_utc(f.from)))
             .filter(ratings::created_at.lt(day_start_utc(f.to + Duration::days(1))))
             .group_by(ratings::grade)
@@ -310,7 +296,7 @@ pub fn report(
         completed: days.iter().map(|d| d.completed).sum(),
         avg_wait_minutes: ratio(wait_total, wait_count) / 60.0,
         p90_wait_minutes: percentile(&sorted, 0.9) as f64,
-        avg_service_minutes: ratio(service_total.unwrap_or(0), service_count) / 60.0,
+        avg_service_minutes: ratio(service_total, service_count) / 60.0,
         wait_histogram: histogram,
         cases: CaseStatus::ALL
             .iter()

@@ -1,0 +1,5 @@
+// The migrations are embedded in the binary: a new or edited migration must
+// rebuild it.
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+}
