@@ -39,6 +39,16 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Fill the database with a realistic year of the city hall's history
+    /// (for measuring statistics; not for a production database).
+    GenerateHistory {
+        /// How many days back from today.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// About how many visits a working day.
+        #[arg(long, default_value_t = 1500)]
+        per_day: usize,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -97,6 +107,7 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
         Command::Seed { demo } => seed_command(demo),
+        Command::GenerateHistory { days, per_day } => generate_history(days, per_day),
         Command::User {
             command: UserCommand::Add(args),
         } => user_add(args),
@@ -212,6 +223,43 @@ fn seed_command(demo: bool) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn generate_history(days: i64, per_day: usize) -> anyhow::Result<()> {
+    let settings = settings()?;
+    let mut conn = connect(&settings)?;
+    db::run_migrations(&mut conn)?;
+    let clock = clock(&settings);
+    seed::seed_catalogue(&mut conn, clock.now_utc(), &mut |_| {})?;
+    let hall = crate::hall::repo::default_hall(&mut conn)?
+        .ok_or_else(|| anyhow::anyhow!("no city hall"))?;
+    let today = clock.today_in(settings.tz);
+    if seed::history::has_past_tickets(&mut conn, hall.id, today)? {
+        anyhow::bail!(
+            "this database already has past tickets; generate history only into a fresh database"
+        );
+    }
+    let started = std::time::Instant::now();
+    let report = seed::history::generate(
+        &mut conn,
+        hall.id,
+        days.clamp(1, 3660),
+        per_day.clamp(1, 20_000),
+        today,
+        settings.tz,
+        &mut |l| println!("  {l}"),
+    )?;
+    println!(
+        "generated {} days: {} residents, {} bookings, {} tickets, {} cases, {} ratings in {:.1} s",
+        report.days,
+        report.residents,
+        report.bookings,
+        report.tickets,
+        report.cases,
+        report.ratings,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
