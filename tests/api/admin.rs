@@ -1070,27 +1070,34 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
 
     let client = admin(&app).await;
     let hall = app.hall_id("WUHAI").await;
-    let page = client
-        .get(app.url(&format!(
-            "/admin/stats?hall={hall}&from=2026-12-01&to=2026-12-01"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let figures: Vec<String> = page
-        .split("<ul class=\"figures\" id=\"figures\">")
-        .nth(1)
-        .unwrap()
-        .split("</ul>")
-        .next()
-        .unwrap()
-        .split("<strong>")
-        .skip(1)
-        .map(|s| s.split("</strong>").next().unwrap().to_string())
-        .collect();
+    let stats = |query: String| {
+        let (client, app) = (&client, &app);
+        async move {
+            let page = client
+                .get(app.url(&format!(
+                    "/admin/stats?hall={hall}&from=2026-12-01&to=2026-12-01{query}"
+                )))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let figures: Vec<String> = page
+                .split("<ul class=\"figures\" id=\"figures\">")
+                .nth(1)
+                .unwrap()
+                .split("</ul>")
+                .next()
+                .unwrap()
+                .split("<strong>")
+                .skip(1)
+                .map(|s| s.split("</strong>").next().unwrap().to_string())
+                .collect();
+            (page, figures)
+        }
+    };
+    let (page, figures) = stats(String::new()).await;
     // bookings, check-ins, walk-ins, missed rate, average wait, p90 wait,
     // average service, satisfaction. Waits of 10½, 24½ and 30½ minutes
     // average 21.8; the 90th percentile is in the 30-minute bucket.
@@ -1101,6 +1108,13 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
     assert!(
         page.contains("<svg class=\"chart\""),
         "a server-rendered chart"
+    );
+    // The same day seen through the item's department, and through another.
+    let (own, other) = app.department_of(item).await;
+    assert_eq!(stats(format!("&department={own}")).await.1, figures);
+    assert_eq!(
+        stats(format!("&department={other}")).await.1,
+        vec!["0", "0", "0", "0.0%", "0.0", "0.0", "0.0", "0.0%"]
     );
     let csv = client
         .get(app.url(&format!(
@@ -1116,4 +1130,51 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
         csv.trim_start_matches('\u{feff}').lines().nth(1).unwrap(),
         "2026-12-01,3,1,1,2,2,2"
     );
+}
+
+#[actix_web::test]
+async fn generated_history_is_counted_exactly_by_the_statistics() {
+    use chrono::{Duration, NaiveDate, TimeZone};
+    use onestop::admin::stats::{StatsFilter, report};
+    use onestop::seed::history;
+    let app = spawn_app_at(TEST_NOW).await;
+    let hall = onestop::db::ids::HallId(app.hall_id("WUHAI").await as i32);
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let tz = chrono_tz::Asia::Shanghai;
+    let (generated, stats, again) = app
+        .state
+        .db
+        .run(move |conn| {
+            let generated = history::generate(conn, hall, 14, 40, today, tz, &mut |_| {})?;
+            let filter = StatsFilter {
+                hall: Some(hall),
+                from: today - Duration::days(14),
+                to: today - Duration::days(1),
+                ..Default::default()
+            };
+            let day_start = |d: NaiveDate| {
+                tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+                    .unwrap()
+                    .naive_utc()
+            };
+            let stats = report(conn, &filter, today, day_start)?;
+            let again = history::has_past_tickets(conn, hall, today)?;
+            Ok((generated, stats, again))
+        })
+        .await
+        .unwrap();
+    // Two weeks hold ten working days.
+    assert_eq!(generated.days, 10);
+    assert!(generated.tickets > 250, "{generated:?}");
+    assert_eq!(stats.bookings as usize, generated.bookings);
+    assert_eq!(
+        (stats.check_ins + stats.walk_ins) as usize,
+        generated.tickets
+    );
+    assert_eq!(
+        stats.ratings.iter().sum::<i64>() as usize,
+        generated.ratings
+    );
+    assert!(stats.avg_wait_minutes > 1.0 && stats.p90_wait_minutes >= stats.avg_wait_minutes);
+    assert!(again, "a second run is refused");
 }

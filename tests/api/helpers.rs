@@ -458,6 +458,29 @@ impl TestApp {
         panic!("no item with {windows} windows");
     }
 
+    /// The department of an item, and another department of its hall.
+    pub async fn department_of(&self, item: i64) -> (i64, i64) {
+        use diesel::prelude::*;
+        use onestop::db::ids::ServiceId;
+        use onestop::db::schema::{departments, service_items};
+        self.state
+            .db
+            .run(move |conn| {
+                let (own, hall): (onestop::db::ids::DepartmentId, onestop::db::ids::HallId) =
+                    service_items::table
+                        .find(ServiceId(item as i32))
+                        .select((service_items::department_id, service_items::hall_id))
+                        .first(conn)?;
+                let other: onestop::db::ids::DepartmentId = departments::table
+                    .filter(departments::hall_id.eq(hall).and(departments::id.ne(own)))
+                    .select(departments::id)
+                    .first(conn)?;
+                Ok((i64::from(own.0), i64::from(other.0)))
+            })
+            .await
+            .expect("department of item")
+    }
+
     /// Sets the city hall's per-window slot capacity and online share.
     pub async fn set_capacity(&self, slot_capacity: i32, online_share: i32) {
         use diesel::prelude::*;

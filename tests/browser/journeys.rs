@@ -13,13 +13,7 @@ async fn a_resident_finds_an_item_in_the_catalogue_and_reads_what_to_bring() {
 
     c.goto(&app.url("/")).await.unwrap();
     assert!(c.title().await.unwrap().contains("乌海市民服务中心"));
-    let figures = c
-        .find(Locator::Css(".figures"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let figures = text(c, Locator::Css(".figures")).await;
     assert!(
         figures.contains("38") && figures.contains("107") && figures.contains("337"),
         "{figures}"
@@ -31,34 +25,18 @@ async fn a_resident_finds_an_item_in_the_catalogue_and_reads_what_to_bring() {
         .await
         .unwrap();
     search.send_keys("社保卡").await.unwrap();
-    c.find(Locator::Css("form.search button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("form.search button[type=submit]")).await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(".result-count"))
         .await
         .unwrap();
     assert!(c.current_url().await.unwrap().path().ends_with("/services"));
-    let count = c
-        .find(Locator::Css(".result-count"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let count = text(c, Locator::Css(".result-count")).await;
     assert!(count.starts_with("共找到"), "{count}");
 
     // Open the item and read the one-time list of materials and the windows.
-    c.find(Locator::LinkText("社会保障卡补换（即时制卡）"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("社会保障卡补换（即时制卡）")).await;
     let h1 = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -66,44 +44,21 @@ async fn a_resident_finds_an_item_in_the_catalogue_and_reads_what_to_bring() {
         .await
         .unwrap();
     assert_eq!(h1.text().await.unwrap(), "社会保障卡补换（即时制卡）");
-    let materials = c
-        .find(Locator::Css(".material-list"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let materials = text(c, Locator::Css(".material-list")).await;
     assert!(materials.contains("居民身份证"), "{materials}");
-    let windows = c
-        .find(Locator::Css(".window-list"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let windows = text(c, Locator::Css(".window-list")).await;
     assert!(
         windows.contains("号窗口") && windows.contains("社保卡服务窗口"),
         "{windows}"
     );
-    let facts = c
-        .find(Locator::Css("table.facts"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let facts = text(c, Locator::Css("table.facts")).await;
     assert!(
         facts.contains("当场办结") && facts.contains("不收费"),
         "{facts}"
     );
 
     // The same page in English, through the switch in the header.
-    c.find(Locator::Css("a.lang-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("a.lang-switch")).await;
     let h2 = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -165,148 +120,49 @@ async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     let Some(b) = browser().await else { return };
     let app = crate::helpers::spawn_app_at(crate::helpers::TEST_NOW).await;
     let c = &b.client;
-    let wait = Duration::from_secs(10);
 
     // Register with real name, ID number and phone.
     c.goto(&app.url("/register")).await.unwrap();
-    c.find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys("王秀英")
-        .await
-        .unwrap();
-    c.find(Locator::Id("id_number"))
-        .await
-        .unwrap()
-        .send_keys("150304195603082023")
-        .await
-        .unwrap();
-    c.find(Locator::Id("phone"))
-        .await
-        .unwrap()
-        .send_keys("13804731001")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("Wuhai-Hall-2026")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password2"))
-        .await
-        .unwrap()
-        .send_keys("Wuhai-Hall-2026")
-        .await
-        .unwrap();
-    c.find(Locator::Id("consent"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(c, "name", "王秀英").await;
+    fill(c, "id_number", "150304195603082023").await;
+    fill(c, "phone", "13804731001").await;
+    fill(c, "password", "Wuhai-Hall-2026").await;
+    fill(c, "password2", "Wuhai-Hall-2026").await;
+    click(c, Locator::Id("consent")).await;
+    click(c, Locator::Css("form.form button[type=submit]")).await;
     wait_for_path(c, "/bookings").await;
-    let header = c
-        .find(Locator::Css(".who"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let header = text(c, Locator::Css(".who")).await;
     assert_eq!(header, "王*英", "the header shows the masked name");
 
     // Find the item and book the first free slot of the first day.
     c.goto(&app.url("/services?q=%E7%A4%BE%E4%BF%9D%E5%8D%A1%E8%A1%A5%E6%8D%A2"))
         .await
         .unwrap();
-    c.find(Locator::LinkText("社会保障卡补换（即时制卡）"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::LinkText("网上预约"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(".slot-grid"))
-        .await
-        .unwrap();
-    c.find(Locator::Css(".slot:not(.full)"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css(".slot-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("社会保障卡补换（即时制卡）")).await;
+    book_the_first_free_slot(c).await;
 
     // The confirmation: code as text and QR, window and floor, materials.
-    let code = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Id("booking-code"))
+    let code = appear(c, Locator::Id("booking-code"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert_eq!(code.len(), 9, "{code}");
     assert_eq!(&code[4..5], "-");
-    let notice = c
-        .find(Locator::Css(".success"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let notice = text(c, Locator::Css(".success")).await;
     assert!(notice.contains("预约成功"), "{notice}");
     c.find(Locator::Css(".qr-code svg")).await.unwrap();
-    let summary = c
-        .find(Locator::Css(".booking-summary"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let summary = text(c, Locator::Css(".booking-summary")).await;
     assert!(
         summary.contains("号窗口") && summary.contains("楼"),
         "{summary}"
     );
-    let materials = c
-        .find(Locator::Css(".material-list"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let materials = text(c, Locator::Css(".material-list")).await;
     assert!(materials.contains("居民身份证"));
 
     // My bookings lists it as upcoming.
     c.goto(&app.url("/bookings")).await.unwrap();
-    let upcoming = c
-        .find(Locator::Css(".booking-card"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let upcoming = text(c, Locator::Css(".booking-card")).await;
     assert!(
         upcoming.contains("社会保障卡补换")
             && upcoming.contains("已预约")
@@ -317,30 +173,11 @@ async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     // Track it without signing in, in a fresh session.
     c.delete_all_cookies().await.unwrap();
     c.goto(&app.url("/track")).await.unwrap();
-    c.find(Locator::Id("code"))
+    fill(c, "code", &code.to_lowercase()).await;
+    fill(c, "phone_last4", "1001").await;
+    click(c, Locator::Css("form.form button[type=submit]")).await;
+    let result = appear(c, Locator::Id("result-title"))
         .await
-        .unwrap()
-        .send_keys(&code.to_lowercase())
-        .await
-        .unwrap();
-    c.find(Locator::Id("phone_last4"))
-        .await
-        .unwrap()
-        .send_keys("1001")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let result = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Id("result-title"))
-        .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -366,72 +203,36 @@ async fn a_walk_in_takes_a_number_at_the_kiosk_and_the_board_calls_it() {
     let Some(b) = browser().await else { return };
     let app = crate::helpers::spawn_app_at("2026-12-01T09:00:00+08:00").await;
     let c = &b.client;
-    let wait = Duration::from_secs(10);
 
     // Kiosk: take a number for 社会保障卡补换 without a booking.
     c.goto(&app.url("/kiosk")).await.unwrap();
-    c.find(Locator::Css("a.kiosk-choice[href=\"/kiosk/walk-in\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let q = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Id("q"))
-        .await
-        .unwrap();
+    click(c, Locator::Css("a.kiosk-choice[href=\"/kiosk/walk-in\"]")).await;
+    let q = appear(c, Locator::Id("q")).await;
     q.send_keys("社保卡补换").await.unwrap();
-    c.find(Locator::Css(".kiosk-search button"))
+    click(c, Locator::Css(".kiosk-search button")).await;
+    appear(c, Locator::Css(".kiosk-item"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(".kiosk-item"))
+    appear(c, Locator::Css(".kiosk-form button[type=submit]"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(".kiosk-form button[type=submit]"))
+    let number = appear(c, Locator::Id("ticket-number"))
         .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let number = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Id("ticket-number"))
-        .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert_eq!(number.len(), 4, "{number}");
     let ticket_url = c.current_url().await.unwrap().to_string();
-    let status = c
-        .find(Locator::Id("ticket-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let status = text(c, Locator::Id("ticket-status")).await;
     assert!(status.contains("前面还有 0 人"), "{status}");
 
     // The calling board, live: a clerk calls the number through the API.
     c.goto(&app.url("/display")).await.unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("#zones li"))
-        .await
-        .unwrap();
+    appear(c, Locator::Css("#zones li")).await;
     let (_, items) = app.get_json("/api/v1/services?q=SBZX-023").await;
     let item = items[0]["id"].as_i64().unwrap();
     let window_number = app.window_for(item).await;
@@ -455,13 +256,7 @@ async fn a_walk_in_takes_a_number_at_the_kiosk_and_the_board_calls_it() {
     assert_eq!(called["number"], number.as_str());
     let mut latest = String::new();
     for _ in 0..50 {
-        latest = c
-            .find(Locator::Id("latest"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        latest = text(c, Locator::Id("latest")).await;
         if latest.contains(&number) {
             break;
         }
@@ -474,15 +269,151 @@ async fn a_walk_in_takes_a_number_at_the_kiosk_and_the_board_calls_it() {
 
     // The ticket page tells the resident where to go.
     c.goto(&ticket_url).await.unwrap();
-    let status = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Id("ticket-status"))
+    let status = appear(c, Locator::Id("ticket-status"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert_eq!(status, format!("请到 {window_number} 号窗口办理"));
+    c.clone().close().await.unwrap();
+}
+
+/// Types into the field with this id.
+async fn fill(c: &fantoccini::Client, id: &str, text: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Clicks the element, which must be on the page.
+async fn click(c: &fantoccini::Client, at: Locator<'_>) {
+    c.find(at).await.unwrap().click().await.unwrap();
+}
+
+/// The text of the element, which must be on the page.
+async fn text(c: &fantoccini::Client, at: Locator<'_>) -> String {
+    c.find(at).await.unwrap().text().await.unwrap()
+}
+
+/// Waits (up to 10 s) for the element to be on the page.
+async fn appear(c: &fantoccini::Client, at: Locator<'_>) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(at)
+        .await
+        .unwrap()
+}
+
+/// From an item's page: 网上预约, the first slot with room, confirm.
+async fn book_the_first_free_slot(c: &fantoccini::Client) {
+    appear(c, Locator::LinkText("网上预约"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    appear(c, Locator::Css(".slot:not(.full)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(c, Locator::Css(".slot-form button[type=submit]")).await;
+}
+
+/// Signs in through the form, as a person would.
+async fn sign_in(c: &fantoccini::Client, app: &crate::helpers::TestApp, phone: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "phone", phone).await;
+    fill(c, "password", crate::helpers::PASSWORD).await;
+    click(c, Locator::Css("form.form button[type=submit]")).await;
+}
+
+#[tokio::test]
+async fn an_administrator_adds_an_item_assigns_a_window_and_a_resident_books_it() {
+    use onestop::accounts::models::Role;
+    let Some(b) = browser().await else { return };
+    let app = crate::helpers::spawn_app_at(crate::helpers::TEST_NOW).await;
+    let c = &b.client;
+    let admin = app.staff(90, Role::Admin, None, None).await;
+    sign_in(c, &app, &admin.phone).await;
+    wait_for_path(c, "/admin").await;
+
+    // A new item for the civil affairs bureau: the 老年人优待证 for residents over 60.
+    let hall = app.hall_id("WUHAI").await;
+    c.goto(&app.url(&format!("/admin/items/new?hall={hall}")))
+        .await
+        .unwrap();
+    for (id, text) in [("f-code", "MZJ-901"), ("f-name", "老年人优待证办理")] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Id("f-dept"))
+        .await
+        .unwrap()
+        .select_by_label("乌海市民政局")
+        .await
+        .unwrap();
+    let materials = c.find(Locator::Id("f-mat")).await.unwrap();
+    materials.clear().await.unwrap();
+    materials
+        .send_keys("申请人居民身份证 | 原件\n户口簿 | 原件")
+        .await
+        .unwrap();
+    click(c, Locator::Css("form.admin-form button[type=submit]")).await;
+    wait_for_path(c, "/admin/items").await;
+
+    // Nobody serves it yet; tick window 9 (社会救助窗口) in the matrix.
+    c.goto(&app.url("/admin/matrix")).await.unwrap();
+    c.find(Locator::Id("department"))
+        .await
+        .unwrap()
+        .select_by_label("乌海市民政局")
+        .await
+        .unwrap();
+    click(c, Locator::Css("form.filters button[type=submit]")).await;
+    let cell = appear(c, Locator::Css("input[aria-label='老年人优待证办理 · 9']")).await;
+    let before = cell.prop("checked").await.unwrap();
+    assert_eq!(before.as_deref(), Some("false"), "{before:?}");
+    cell.click().await.unwrap();
+    click(c, Locator::Css(".matrix-form button[type=submit]")).await;
+    let saved = appear(c, Locator::Css(".success"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!saved.is_empty());
+    let cell = c
+        .find(Locator::Css("input[aria-label='老年人优待证办理 · 9']"))
+        .await
+        .unwrap();
+    assert_eq!(cell.prop("checked").await.unwrap().as_deref(), Some("true"));
+
+    // A resident signs in, finds the new item and books it at window 9.
+    c.delete_all_cookies().await.unwrap();
+    let resident = app.register_resident(1).await;
+    sign_in(c, &app, &resident.phone).await;
+    wait_for_path(c, "/bookings").await;
+    c.goto(&app.url("/services?q=%E8%80%81%E5%B9%B4%E4%BA%BA%E4%BC%98%E5%BE%85%E8%AF%81"))
+        .await
+        .unwrap();
+    click(c, Locator::LinkText("老年人优待证办理")).await;
+    let detail = appear(c, Locator::Css(".material-list"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("户口簿"), "{detail}");
+    book_the_first_free_slot(c).await;
+    appear(c, Locator::Id("booking-code")).await;
+    let summary = text(c, Locator::Css(".booking-summary")).await;
+    assert!(summary.contains("9 号窗口 社会救助窗口"), "{summary}");
+    let title = text(c, Locator::Css("h1")).await;
+    assert!(title.contains("老年人优待证办理"), "{title}");
     c.clone().close().await.unwrap();
 }
