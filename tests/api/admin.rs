@@ -1116,20 +1116,62 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
         stats(format!("&department={other}")).await.1,
         vec!["0", "0", "0", "0.0%", "0.0", "0.0", "0.0", "0.0%"]
     );
-    let csv = client
-        .get(app.url(&format!(
-            "/admin/stats.csv?hall={hall}&from=2026-12-01&to=2026-12-01"
-        )))
+    // Every table of the page exports as CSV (UTF-8 with a BOM).
+    let csv = |table: &'static str| {
+        let (client, app) = (&client, &app);
+        async move {
+            let body = client
+                .get(app.url(&format!(
+                    "/admin/stats.csv?hall={hall}&from=2026-12-01&to=2026-12-01&table={table}"
+                )))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM");
+            String::from_utf8(body[3..].to_vec())
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<String>>()
+        }
+    };
+    let days = csv("days").await;
+    assert_eq!(days[0], "日期,预约,已取消,未到场,预约签到,现场取号,已办结");
+    assert_eq!(days[1], "2026-12-01,3,1,1,2,2,2");
+    assert_eq!(
+        csv("waits").await[1..],
+        [
+            "0–5,0",
+            "5–10,0",
+            "10–15,1",
+            "15–20,0",
+            "20–30,1",
+            "30–45,1",
+            "45–60,0",
+            "≥60,0"
+        ]
+    );
+    let ratings = csv("ratings").await;
+    assert_eq!(ratings[1], "非常满意,1");
+    assert_eq!(ratings[5], "非常不满意,1");
+    assert_eq!(ratings[6], "满意率,50.0%");
+    assert!(csv("cases").await.iter().any(|l| l == "已超期,0"));
+    let summary: Vec<String> = csv("summary")
+        .await
+        .iter()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(summary, figures);
+    let unknown = client
+        .get(app.url("/admin/stats.csv?table=passwords"))
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
-    assert_eq!(
-        csv.trim_start_matches('\u{feff}').lines().nth(1).unwrap(),
-        "2026-12-01,3,1,1,2,2,2"
-    );
+    assert_eq!(unknown.status(), 404);
 }
 
 #[actix_web::test]
