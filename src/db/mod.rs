@@ -154,14 +154,20 @@ impl ManageConnection for DbManager {
 /// once with its real cause).
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbSetupError> {
     let manager = DbManager::new(url)?;
-    manager.establish().map_err(|e| DbSetupError::Unreachable {
+    let unreachable = |reason: String| DbSetupError::Unreachable {
         url: redact_url(url),
-        reason: e
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    })?;
+        reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    let mut probe = manager
+        .establish()
+        .map_err(|e| unreachable(e.to_string()))?;
+    // WAL is a property of the database file. Switching a new file to it
+    // needs a lock the busy timeout does not wait for, so it is done once
+    // here, before the pool opens connections beside a running migration.
+    if let DbConn::Sqlite(c) = &mut probe {
+        c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| unreachable(e.to_string()))?;
+    }
     Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
