@@ -172,6 +172,33 @@ pub struct StatsQuery {
     pub table: String,
 }
 
+/// The longest period one report covers.
+const MAX_PERIOD_DAYS: i64 = 400;
+
+/// The period asked for, and what the page must tell the reader when it
+/// differs: an unreadable date falls back to the last 30 days, reversed
+/// dates are put in order, and a period longer than 400 days is cut to its
+/// last 400.
+fn period(from: &str, to: &str, today: NaiveDate) -> (NaiveDate, NaiveDate, Option<&'static str>) {
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
+    let (from, to) = (from.trim(), to.trim());
+    let (f, t) = (parse(from), parse(to));
+    if (!from.is_empty() && f.is_err()) || (!to.is_empty() && t.is_err()) {
+        return (today - Duration::days(29), today, Some("stats-bad-date"));
+    }
+    let t = t.unwrap_or(today);
+    let f = f.unwrap_or(t - Duration::days(29));
+    let (f, t) = if f > t { (t, f) } else { (f, t) };
+    if (t - f).num_days() >= MAX_PERIOD_DAYS {
+        return (
+            t - Duration::days(MAX_PERIOD_DAYS - 1),
+            t,
+            Some("stats-period-limited"),
+        );
+    }
+    (f, t, None)
+}
+
 /// The filter a manager may use: a department admin is held to their
 /// department whatever the query says; the period is at most 400 days.
 fn filter_for(
@@ -179,12 +206,9 @@ fn filter_for(
     scope: &Scope,
     q: &StatsQuery,
     today: NaiveDate,
-) -> Result<(StatsFilter, Hall), AppError> {
+) -> Result<(StatsFilter, Hall, Option<&'static str>), AppError> {
     let hall = hall_for(conn, scope, Some(q.hall.as_str()).filter(|h| !h.is_empty()))?;
-    let to = NaiveDate::parse_from_str(q.to.trim(), "%Y-%m-%d").unwrap_or(today);
-    let from =
-        NaiveDate::parse_from_str(q.from.trim(), "%Y-%m-%d").unwrap_or(to - Duration::days(29));
-    let from = from.max(to - Duration::days(399)).min(to);
+    let (from, to, notice) = period(&q.from, &q.to, today);
     let department = scope
         .department()
         .or_else(|| q.department.parse::<DepartmentId>().ok());
@@ -219,6 +243,7 @@ fn filter_for(
             to,
         },
         hall,
+        notice,
     ))
 }
 
@@ -265,6 +290,8 @@ struct StatsPage {
     department: Option<i32>,
     admin: bool,
     csv_query: String,
+    /// Why the period shown differs from the one asked for, if it does.
+    notice: String,
 }
 
 impl StatsPage {
@@ -290,7 +317,7 @@ async fn stats_page(
     let page = state
         .db
         .run(move |conn| {
-            let (f, hall) = filter_for(conn, &scope, &q, today)?;
+            let (f, hall, notice) = filter_for(conn, &scope, &q, today)?;
             let r = stats::report(conn, &f, today, day_start(tz))?;
             let labels: Vec<String> = r
                 .days
@@ -365,6 +392,7 @@ async fn stats_page(
             ])
             .unwrap_or_default();
             Ok(StatsPage {
+                notice: notice.map(|k| ctx.t(k)).unwrap_or_default(),
                 from: f.from.to_string(),
                 to: f.to.to_string(),
                 department: f.department.map(|d| d.0),
@@ -431,7 +459,7 @@ async fn stats_csv(
     let r = state
         .db
         .run(move |conn| {
-            let (f, _) = filter_for(conn, &scope, &q, today)?;
+            let (f, _, _) = filter_for(conn, &scope, &q, today)?;
             Ok(stats::report(conn, &f, today, day_start(tz))?)
         })
         .await?;
@@ -524,4 +552,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin_today)
         .service(stats_page)
         .service(stats_csv);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_is_read_put_in_order_and_limited() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(period("", "", today), (d("2026-10-30"), today, None));
+        assert_eq!(
+            period("2026-11-01", "2026-11-07", today),
+            (d("2026-11-01"), d("2026-11-07"), None)
+        );
+        assert_eq!(
+            period("2026-11-07", "2026-11-01", today),
+            (d("2026-11-01"), d("2026-11-07"), None)
+        );
+        assert_eq!(
+            period("garbage", "2026-11-07", today),
+            (d("2026-10-30"), today, Some("stats-bad-date"))
+        );
+        assert_eq!(
+            period("2020-01-01", "2026-11-27", today),
+            (
+                d("2025-10-24"),
+                d("2026-11-27"),
+                Some("stats-period-limited")
+            )
+        );
+        // A whole year fits.
+        assert_eq!(
+            period("2025-11-29", "2026-11-28", today),
+            (d("2025-11-29"), today, None)
+        );
+    }
 }

@@ -1116,6 +1116,14 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
         stats(format!("&department={other}")).await.1,
         vec!["0", "0", "0", "0.0%", "0.0", "0.0", "0.0", "0.0%"]
     );
+    // A date that cannot be read is said so, not silently replaced.
+    let bad = client
+        .get(app.url("/admin/stats?from=2026-13-45"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 200);
+    assert!(bad.text().await.unwrap().contains("日期格式不对"));
     // Every table of the page exports as CSV (UTF-8 with a BOM).
     let csv = |table: &'static str| {
         let (client, app) = (&client, &app);
