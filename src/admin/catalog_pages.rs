@@ -18,7 +18,7 @@ use crate::db::schema::{departments, service_items, window_services, windows, zo
 use crate::error::AppError;
 use crate::hall::models::{Hall, Zone};
 use crate::hall::repo as hall_repo;
-use crate::queue::api::audit_action;
+use crate::queue::api::{audit_action, audit_save};
 use crate::queue::service::local;
 use crate::web::forms::{FormErrors, private_page, see_other};
 use crate::web::throttle::client_ip;
@@ -227,16 +227,12 @@ async fn save_department_page(
         })
         .await?;
     let (hall, saved, form) = result;
-    let audit_result: Result<(), AppError> = saved
-        .as_ref()
-        .map(|_| ())
-        .map_err(|e| AppError::invalid("invalid", e.to_string()));
-    audit_action(
+    audit_save(
         state,
         actor,
         "admin.department.save",
         format!("department:{}", id.map(|i| i.0).unwrap_or(0)),
-        &audit_result,
+        &saved,
     )
     .await;
     match saved {
@@ -497,16 +493,12 @@ async fn save_window_page(
             ))
         })
         .await?;
-    let audit_result: Result<(), AppError> = saved
-        .as_ref()
-        .map(|_| ())
-        .map_err(|e| AppError::invalid("invalid", e.to_string()));
-    audit_action(
+    audit_save(
         state,
         actor,
         "admin.window.save",
         format!("window:{}", id.map(|i| i.0).unwrap_or(0)),
-        &audit_result,
+        &saved,
     )
     .await;
     match saved {
@@ -804,20 +796,16 @@ async fn save_item_page(
             ))
         })
         .await?;
-    let audit_result: Result<(), AppError> = saved
-        .as_ref()
-        .map(|_| ())
-        .map_err(|e| AppError::invalid("invalid", e.to_string()));
     let target = saved
         .as_ref()
         .map(|s| s.0)
         .unwrap_or(id.map(|i| i.0).unwrap_or(0));
-    audit_action(
+    audit_save(
         state,
         actor,
         "admin.item.save",
         format!("service:{target}"),
-        &audit_result,
+        &saved,
     )
     .await;
     match saved {

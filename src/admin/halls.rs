@@ -17,7 +17,7 @@ use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
 use crate::hall::models::{CalendarDay, DayKind, Hall, HallLevel, OpeningHours};
 use crate::hall::repo as hall_repo;
-use crate::queue::api::audit_action;
+use crate::queue::api::{audit_action, audit_save};
 use crate::queue::service::local;
 use crate::seed::labels::ZhLabel;
 use crate::web::forms::{FormErrors, private_page, see_other};
@@ -405,16 +405,12 @@ async fn save_hall_page(
             Ok((saved, form, hall_repo::list_halls(conn)?))
         })
         .await?;
-    let audit_result: Result<(), AppError> = saved
-        .as_ref()
-        .map(|_| ())
-        .map_err(|e| AppError::invalid("invalid", e.to_string()));
-    audit_action(
+    audit_save(
         state,
         actor,
         "admin.hall.save",
         format!("hall:{}", id.map(|i| i.0).unwrap_or(0)),
-        &audit_result,
+        &saved,
     )
     .await;
     let errors = match saved {

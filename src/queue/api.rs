@@ -206,6 +206,22 @@ async fn show(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpR
 }
 
 /// Records a clerk action in the audit trail, whatever its result.
+/// Audits a form save: a refused save (bad input, a rule) is `failed`
+/// with the detail `invalid`; why it was refused is on the re-rendered form.
+pub async fn audit_save<T, E>(
+    state: &AppState,
+    actor: Actor,
+    action: &str,
+    target: String,
+    saved: &Result<T, E>,
+) {
+    let result: Result<(), AppError> = match saved {
+        Ok(_) => Ok(()),
+        Err(_) => Err(AppError::invalid("invalid", "the save was refused")),
+    };
+    audit_action(state, actor, action, target, &result).await;
+}
+
 pub async fn audit_action(
     state: &AppState,
     actor: Actor,
