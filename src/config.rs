@@ -45,6 +45,15 @@ pub struct Settings {
     pub pool_size: u32,
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// `ONESTOP_SMS_WEBHOOK`: the hall's SMS gateway; unset, messages go to
+    /// the log.
+    pub sms_webhook: Option<String>,
+    /// How often the message worker looks for due messages when nothing
+    /// woke it (messages queued by another instance, reminders coming due).
+    pub outbox_poll: std::time::Duration,
+    /// `ONESTOP_TRUST_PROXY`: believe `X-Forwarded-For` / `-Host` /
+    /// `-Proto` (only behind a reverse proxy that sets them).
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +66,8 @@ pub enum ConfigError {
     Now(String),
     #[error("ONESTOP_COOKIE_SECURE must be true or false, not '{0}'")]
     CookieSecure(String),
+    #[error("ONESTOP_TRUST_PROXY must be true or false, not '{0}'")]
+    TrustProxy(String),
 }
 
 impl Settings {
@@ -86,6 +97,10 @@ impl Settings {
                     .map_err(|_| ConfigError::Now(v))
             })
             .transpose()?;
+        let trust_proxy = match get("ONESTOP_TRUST_PROXY") {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::TrustProxy(v))?,
+            None => false,
+        };
         let pool_size = if database_url.starts_with("postgres") {
             16
         } else {
@@ -101,6 +116,9 @@ impl Settings {
             seed_if_empty: true,
             pool_size,
             workers: None,
+            sms_webhook: get("ONESTOP_SMS_WEBHOOK"),
+            outbox_poll: std::time::Duration::from_secs(2),
+            trust_proxy,
         })
     }
 }
@@ -122,7 +140,8 @@ fn is_loopback(bind: &str) -> bool {
 
 pub fn decode_secret_key(hex: &str) -> Result<Vec<u8>, ConfigError> {
     let hex = hex.trim();
-    if hex.len() < 64 || hex.len() % 2 != 0 {
+    // Checked before slicing: the slices below are by byte.
+    if hex.len() < 64 || hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ConfigError::SecretKey);
     }
     (0..hex.len())
@@ -179,6 +198,10 @@ mod tests {
         ));
         assert!(matches!(
             settings(&[("ONESTOP_SECRET_KEY", "abcd")]),
+            Err(ConfigError::SecretKey)
+        ));
+        assert!(matches!(
+            settings(&[("ONESTOP_SECRET_KEY", &"é".repeat(40))]),
             Err(ConfigError::SecretKey)
         ));
         assert!(matches!(

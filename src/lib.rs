@@ -23,6 +23,7 @@ pub mod error;
 pub mod hall;
 pub mod i18n;
 pub mod keys;
+pub mod notify;
 pub mod queue;
 pub mod ratings;
 pub mod seed;

@@ -14,6 +14,8 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Backend, Db};
 use crate::error::AppError;
+use crate::notify::gateway::Gateway;
+use crate::notify::worker::{OutboxSignal, Worker};
 use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
 use crate::web::{AppState, access, assets, errors, health, identity, lang, middleware};
@@ -33,7 +35,20 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let gateway = Gateway::from_config(settings.sms_webhook.as_deref())?;
         let server = serve(listener, state.clone())?;
+        // Every instance delivers messages; claims keep them from sending
+        // one twice. The task ends with the server's runtime.
+        actix_web::rt::spawn(
+            Worker {
+                db: state.db.clone(),
+                clock: state.clock.clone(),
+                gateway,
+                signal: state.outbox.clone(),
+                poll: settings.outbox_poll,
+            }
+            .run(),
+        );
         Ok(Application {
             port,
             server,
@@ -103,7 +118,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         csrf_key,
         hasher: Hasher::for_this_machine(),
         throttle: Arc::new(Throttle::default()),
-        notifier: Arc::new(booking::notify::LogSender),
+        outbox: OutboxSignal::default(),
         events,
     })
 }
@@ -149,6 +164,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(path_config())
             .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))
             .app_data(web::FormConfig::default().limit(64 * 1024))
+            .wrap(from_fn(middleware::wake_outbox))
             .wrap(from_fn(access::enforce))
             .wrap(from_fn(identity::identify))
             .wrap(errors::error_pages())
@@ -178,6 +194,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(admin::catalog_pages::configure)
             .configure(admin::accounts::configure)
             .configure(admin::audit_page::configure)
+            .configure(admin::messages::configure)
             .configure(admin::csv_io::configure)
             .default_service(web::to(errors::not_found))
     })

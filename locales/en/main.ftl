@@ -294,7 +294,7 @@ booking-print = Print
 booking-reschedule = Change time
 booking-cancel = Cancel booking
 booking-change-until = You can cancel or move it until { $v }.
-booking-created = Booked! A text message has been sent to your phone.
+booking-created = Booked!
 booking-cancelled = The booking has been cancelled.
 booking-moved = The booking time has been changed.
 bookings-new = Book another service
@@ -671,3 +671,37 @@ csv-windows = Windows
 csv-items = Services
 csv-materials = Materials (one-time list)
 csv-window_items = Services per window
+
+## Messages (SMS) and their delivery
+message-pending = Waiting to be sent
+message-sending = Sending
+message-sent = Sent
+message-failed = Could not be sent
+message-cancelled = Cancelled; it will not be sent
+message-sent-at = Sent · { $v }
+message-scheduled-at = Will be sent at { $v }
+message-retry-at = Not delivered yet; next try at { $v }
+message-failed-after = { $n ->
+    [one] Could not be sent (tried once). Please note your booking code; call the hall if needed.
+   *[other] Could not be sent (tried { $n } times). Please note your booking code; call the hall if needed.
+}
+message-kind-confirmation = Booking confirmed
+message-kind-reminder = Reminder
+message-kind-cancellation = Cancellation
+message-kind-rescheduled = Booking moved
+message-kind-waitlist_offer = Waiting list
+message-kind-password_reset = Verification code
+message-kind-case_update = Application update
+booking-sms-sent = A confirmation text was sent to { $v }.
+booking-sms-pending = A confirmation text is being sent to { $v }; once delivered it shows under Messages in My bookings.
+booking-sms-failed = The confirmation text could not be sent to { $v }; please note your booking code.
+admin-messages = Text messages
+admin-messages-intro = The delivery state of every text message. Failed messages are retried automatically at growing intervals under the same id, which the gateway uses to drop duplicates.
+admin-messages-created = Created
+admin-messages-kind = Kind
+admin-messages-to = Phone
+admin-messages-state = State
+admin-messages-attempts = Attempts
+admin-messages-when = Sent / next try
+admin-messages-error = Gateway's last answer
+admin-messages-text = Text and id

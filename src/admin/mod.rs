@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod catalog_pages;
 pub mod csv_io;
 pub mod halls;
+pub mod messages;
 pub mod stats;
 pub mod stats_pages;
 pub mod svg;

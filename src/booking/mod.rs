@@ -5,8 +5,8 @@
 pub mod api;
 pub mod code;
 pub mod ics;
+pub mod messages;
 pub mod models;
-pub mod notify;
 pub mod pages;
 pub mod repo;
 pub mod rules;

@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use crate::db::ids::{AccountId, HallId, ServiceId, WindowId};
-use crate::db::schema::{booking_events, bookings, notifications};
+use crate::db::schema::{booking_events, bookings};
 use crate::text_enum;
 
 text_enum!(
@@ -79,30 +79,6 @@ pub struct BookingEvent {
     pub status: String,
     pub note: String,
     pub at: NaiveDateTime,
-}
-
-text_enum!(
-    NotificationKind {
-        Confirmation = "confirmation",
-        Reminder = "reminder",
-        Cancellation = "cancellation",
-        Rescheduled = "rescheduled",
-    }
-);
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = notifications)]
-pub struct Notification {
-    pub id: i32,
-    pub account_id: AccountId,
-    pub booking_id: Option<i32>,
-    #[diesel(deserialize_as = String)]
-    pub kind: NotificationKind,
-    pub body: String,
-    pub due_at: NaiveDateTime,
-    pub sent_at: Option<NaiveDateTime>,
-    pub cancelled_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
 }
 
 #[cfg(test)]

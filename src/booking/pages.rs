@@ -18,6 +18,8 @@ use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::error::AppError;
+use crate::notify::views::MessageView;
+use crate::notify::{MessageKind, outbox};
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::{AppState, Identity, PageCtx};
@@ -193,7 +195,7 @@ async fn bookings_page(
     identity: Identity,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
-    let tz = state.tz();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
         .run(move |conn| {
@@ -208,14 +210,9 @@ async fn bookings_page(
                 }
             }
             upcoming.reverse();
-            let messages = repo::notifications_for(conn, account)?
-                .into_iter()
-                .map(|n| {
-                    (
-                        n.sent_at.map(|t| local_time(t, tz)).unwrap_or_default(),
-                        n.body,
-                    )
-                })
+            let messages = outbox::for_account(conn, account)?
+                .iter()
+                .map(|m| MessageView::of(m, ctx.lang, tz, now))
                 .collect();
             Ok(BookingsPage {
                 ctx,
@@ -251,7 +248,14 @@ fn detail_page(
     let offer = Offer::load(conn, b.service_id, now, tz)?;
     let deadline = offer.schedule.cancel_deadline(b.day, b.start_time);
     let events = repo::events_of(conn, b.id)?;
+    let phone = crate::accounts::repo::find_account(conn, account)?
+        .map(|a| crate::accounts::pii::mask_phone(&a.phone))
+        .unwrap_or_default();
+    let sms = outbox::latest_for_booking(conn, b.id, MessageKind::Confirmation)?
+        .map(|m| confirmation_line(&m, ctx.lang, &phone))
+        .unwrap_or_default();
     Ok(BookingPage {
+        sms,
         qr_svg: qr_svg(&b.code),
         materials: catalog_repo::materials_of(conn, b.service_id)?,
         timeline: timeline(&events, ctx.lang, tz),

@@ -3,15 +3,11 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
-use super::models::{
-    Booking, BookingEvent, BookingStatus, NewBooking, Notification, NotificationKind,
-};
+use super::models::{Booking, BookingEvent, BookingStatus, NewBooking};
 use crate::catalog::models::Window;
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, ServiceId, WindowId};
-use crate::db::schema::{
-    booking_events, bookings, notifications, slot_counters, window_services, windows,
-};
+use crate::db::schema::{booking_events, bookings, slot_counters, window_services, windows};
 
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Booking>> {
     bookings::table
@@ -242,54 +238,4 @@ pub fn move_booking(
             bookings::updated_at.eq(now),
         ))
         .execute(conn)
-}
-
-pub fn queue_notification(
-    conn: &mut DbConn,
-    account: AccountId,
-    booking: Option<i32>,
-    kind: NotificationKind,
-    body: &str,
-    due_at: NaiveDateTime,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(notifications::table)
-        .values((
-            notifications::account_id.eq(account),
-            notifications::booking_id.eq(booking),
-            notifications::kind.eq(kind.as_str()),
-            notifications::body.eq(body),
-            notifications::due_at.eq(due_at),
-            notifications::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Withdraws reminders not yet sent (after a cancel or a reschedule).
-pub fn cancel_pending_reminders(
-    conn: &mut DbConn,
-    booking: i32,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        notifications::table
-            .filter(notifications::booking_id.eq(booking))
-            .filter(notifications::kind.eq(NotificationKind::Reminder.as_str()))
-            .filter(notifications::sent_at.is_null())
-            .filter(notifications::cancelled_at.is_null()),
-    )
-    .set(notifications::cancelled_at.eq(now))
-    .execute(conn)
-}
-
-pub fn notifications_for(conn: &mut DbConn, account: AccountId) -> QueryResult<Vec<Notification>> {
-    notifications::table
-        .filter(notifications::account_id.eq(account))
-        .filter(notifications::cancelled_at.is_null())
-        .filter(notifications::sent_at.is_not_null())
-        .order(notifications::sent_at.desc())
-        .limit(20)
-        .select(Notification::as_select())
-        .load(conn)
 }

@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-use super::models::{Booking, BookingStatus, NewBooking, NotificationKind};
+use super::messages::{self, About};
+use super::models::{Booking, BookingStatus, NewBooking};
 use super::slots::{self, Slot};
 use super::{code, repo, rules};
 use crate::catalog::models::{ServiceItem, Window};
@@ -19,6 +20,8 @@ use crate::db::{DbConn, write_transaction};
 use crate::hall::calendar::WorkCalendar;
 use crate::hall::models::{Hall, OpeningHours};
 use crate::hall::repo as hall_repo;
+use crate::notify::MessageKind;
+use crate::notify::outbox;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BookingError {
@@ -156,6 +159,14 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// What a message about a booking of this item names.
+    pub fn about(&self) -> About<'_> {
+        About {
+            hall: &self.schedule.hall.name,
+            item: &self.item.name,
+        }
+    }
+
     pub fn load(
         conn: &mut DbConn,
         service: ServiceId,
@@ -319,15 +330,14 @@ pub fn book(
         )?;
         repo::add_event(conn, id, BookingStatus::Booked.as_str(), "", now)?;
         let booking = repo::find_by_id(conn, id)?;
-        super::notify::queue_for_booking(
+        messages::queue_now(
             conn,
             &booking,
-            &offer,
-            NotificationKind::Confirmation,
+            &offer.about(),
+            MessageKind::Confirmation,
             now,
-            tz,
         )?;
-        super::notify::queue_reminder(conn, &booking, &offer, now, tz)?;
+        messages::queue_reminder(conn, &booking, &offer.about(), now, tz)?;
         Ok(booking)
     })
 }
@@ -378,15 +388,14 @@ pub fn cancel(
         }
         repo::release_place(conn, booking.window_id, booking.day, booking.start_time)?;
         repo::add_event(conn, booking.id, BookingStatus::Cancelled.as_str(), "", now)?;
-        repo::cancel_pending_reminders(conn, booking.id, now)?;
+        outbox::cancel_pending(conn, booking.id, MessageKind::Reminder, now)?;
         let booking = repo::find_by_id(conn, booking.id)?;
-        super::notify::queue_for_booking(
+        messages::queue_now(
             conn,
             &booking,
-            &offer,
-            NotificationKind::Cancellation,
+            &offer.about(),
+            MessageKind::Cancellation,
             now,
-            tz,
         )?;
         Ok(booking)
     })
@@ -424,17 +433,16 @@ pub fn reschedule(
             slot.start.format("%H:%M")
         );
         repo::add_event(conn, booking.id, "rescheduled", &note, now)?;
-        repo::cancel_pending_reminders(conn, booking.id, now)?;
+        outbox::cancel_pending(conn, booking.id, MessageKind::Reminder, now)?;
         let booking = repo::find_by_id(conn, booking.id)?;
-        super::notify::queue_for_booking(
+        messages::queue_now(
             conn,
             &booking,
-            &offer,
-            NotificationKind::Rescheduled,
+            &offer.about(),
+            MessageKind::Rescheduled,
             now,
-            tz,
         )?;
-        super::notify::queue_reminder(conn, &booking, &offer, now, tz)?;
+        messages::queue_reminder(conn, &booking, &offer.about(), now, tz)?;
         Ok(booking)
     })
 }

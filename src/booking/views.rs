@@ -134,7 +134,7 @@ pub struct BookingsPage {
     pub ctx: PageCtx,
     pub upcoming: Vec<BookingView>,
     pub past: Vec<BookingView>,
-    pub messages: Vec<(String, String)>,
+    pub messages: Vec<crate::notify::views::MessageView>,
 }
 
 #[derive(Template)]
@@ -154,6 +154,24 @@ pub struct BookingPage {
     pub notice: String,
     pub error: String,
     pub print: bool,
+    /// What happened to the confirmation text, in words.
+    pub sms: String,
+}
+
+/// The confirmation text's state for the booking page: "sent" only once
+/// the gateway took it.
+pub fn confirmation_line(
+    m: &crate::notify::OutboxMessage,
+    lang: Lang,
+    masked_phone: &str,
+) -> String {
+    use crate::notify::MessageStatus;
+    let key = match m.status {
+        MessageStatus::Sent => "booking-sms-sent",
+        MessageStatus::Failed => "booking-sms-failed",
+        _ => "booking-sms-pending",
+    };
+    lang.tv(key, masked_phone)
 }
 
 #[derive(Template)]

@@ -216,12 +216,19 @@ diesel::table! {
 diesel::table! {
     notifications (id) {
         id -> Integer,
+        message_id -> Text,
         account_id -> Integer,
         booking_id -> Nullable<Integer>,
         kind -> Text,
         body -> Text,
+        status -> Text,
+        attempts -> Integer,
         due_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Text,
         sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }

@@ -104,6 +104,7 @@ pub const RULES: &[(&str, &str, Access)] = &[
     ("GET", "/admin/stats", Managers),
     ("GET", "/admin/stats.csv", Managers),
     ("GET", "/admin/audit", Admins),
+    ("GET", "/admin/messages", Admins),
     ("GET", "/admin/halls", Admins),
     ("GET", "/admin/halls/new", Admins),
     ("POST", "/admin/halls", Admins),

@@ -29,6 +29,28 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
+/// Wakes this instance's message worker after a state change went
+/// through: any successful POST may have queued messages in its
+/// transaction (a booking, a cancellation, an offer …), and the worker
+/// should not wait for its next poll to send them. A wasted wake is one
+/// empty query.
+pub async fn wake_outbox(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let post = req.method() == actix_web::http::Method::POST;
+    let signal = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .map(|s| s.outbox.clone());
+    let res = next.call(req).await?;
+    if post && res.status().as_u16() < 400 {
+        if let Some(s) = signal {
+            s.wake();
+        }
+    }
+    Ok(res)
+}
+
 /// Method, path, status and duration. The query string is never logged: it
 /// can carry search words, codes or the last digits of a phone number.
 pub async fn log_request(

@@ -4,10 +4,10 @@ use chrono_tz::Tz;
 
 use crate::accounts::hasher::Hasher;
 use crate::accounts::pii::PiiKeys;
-use crate::booking::notify::Sender;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
+use crate::notify::worker::OutboxSignal;
 use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
 
@@ -23,8 +23,9 @@ pub struct AppState {
     pub csrf_key: [u8; 32],
     pub hasher: Hasher,
     pub throttle: Arc<Throttle>,
-    /// Sends notifications (SMS in production; the log by default).
-    pub notifier: Arc<dyn Sender>,
+    /// Wakes this instance's message worker after a commit that queued
+    /// messages.
+    pub outbox: OutboxSignal,
     /// Calls and queue changes for boards and ticket pages.
     pub events: EventBus,
 }

@@ -162,6 +162,7 @@ pub fn test_settings(db: &TestDb) -> Settings {
     s.database_url = db.url.clone();
     s.workers = Some(2);
     s.pool_size = 8;
+    s.outbox_poll = std::time::Duration::from_millis(200);
     s
 }
 
@@ -175,6 +176,13 @@ pub async fn spawn_app_on(backend: TestBackend) -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_inner(TestBackend::from_env(), configure).await
+}
+
+pub async fn spawn_app_inner_on(
+    backend: TestBackend,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    spawn_app_inner(backend, configure).await
 }
 
 async fn spawn_app_inner(backend: TestBackend, configure: impl FnOnce(&mut Settings)) -> TestApp {
@@ -200,6 +208,8 @@ pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
     settings.workers = Some(2);
     settings.secret_key = Some(first.state.master_key.clone());
     settings.now = Some(first.state.clock.now());
+    settings.sms_webhook = first.state.settings.sms_webhook.clone();
+    settings.outbox_poll = first.state.settings.outbox_poll;
     start(settings, None).await
 }
 
@@ -632,4 +642,138 @@ pub async fn post_form_with(
         .send()
         .await
         .unwrap()
+}
+
+/// What the test SMS gateway received: one request.
+#[derive(Debug, Clone)]
+pub struct Sms {
+    pub id: String,
+    pub to: String,
+    pub text: String,
+    pub kind: String,
+    /// The status the gateway answered with.
+    pub answered: u16,
+    pub at: std::time::Instant,
+}
+
+/// How the test gateway answers.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    Accept,
+    /// 500 for the first `n` requests, then 200.
+    FailFirst(usize),
+    /// This status, always.
+    Always(u16),
+}
+
+/// A local HTTP receiver standing in for the hall's SMS gateway
+/// (`ONESTOP_SMS_WEBHOOK`): it records every request it gets.
+pub struct SmsGateway {
+    pub url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Sms>>>,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SmsGateway {
+    pub fn start(answer: Answer) -> SmsGateway {
+        use actix_web::{App, HttpResponse, HttpServer, web};
+        use std::sync::{Arc, Mutex};
+        let received: Arc<Mutex<Vec<Sms>>> = Arc::default();
+        let store = received.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(move || {
+                    let store = store.clone();
+                    App::new().default_service(web::to(move |body: web::Bytes| {
+                        let store = store.clone();
+                        async move {
+                            let v: serde_json::Value =
+                                serde_json::from_slice(&body).unwrap_or_default();
+                            let mut list = store.lock().unwrap();
+                            let status = match answer {
+                                Answer::Accept => 200,
+                                Answer::FailFirst(n) if list.len() < n => 500,
+                                Answer::FailFirst(_) => 200,
+                                Answer::Always(s) => s,
+                            };
+                            let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+                            list.push(Sms {
+                                id: field("id"),
+                                to: field("to"),
+                                text: field("text"),
+                                kind: field("kind"),
+                                answered: status,
+                                at: std::time::Instant::now(),
+                            });
+                            HttpResponse::build(
+                                actix_web::http::StatusCode::from_u16(status).unwrap(),
+                            )
+                            .body("")
+                        }
+                    }))
+                })
+                .workers(1)
+                .bind("127.0.0.1:0")
+                .expect("bind the test gateway");
+                let port = server.addrs()[0].port();
+                let server = server.run();
+                let _ = tx.send((port, server.handle()));
+                let _ = server.await;
+            })
+        });
+        let (port, handle) = rx.recv().expect("gateway thread");
+        SmsGateway {
+            url: format!("http://127.0.0.1:{port}/sms"),
+            received,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn received(&self) -> Vec<Sms> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits until a received request matches, for at most `secs` seconds.
+    pub async fn wait_for(&self, secs: u64, pred: impl Fn(&Sms) -> bool) -> Option<Sms> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            if let Some(m) = self.received().into_iter().find(|m| pred(m)) {
+                return Some(m);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until at least `n` requests arrived (or `secs` pass).
+    pub async fn wait_count(&self, n: usize, secs: u64) -> usize {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while self.received().len() < n && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.received().len()
+    }
+}
+
+impl Drop for SmsGateway {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let _ = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(handle.stop(false));
+            }
+        })
+        .join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

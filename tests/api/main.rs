@@ -9,6 +9,7 @@ mod cli;
 mod concurrency;
 mod hall_floor;
 mod helpers;
+mod messages;
 mod migrations;
 mod model;
 mod pages;
