@@ -99,7 +99,21 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// A panic reports where it happened, never its message: a message can
+/// quote what someone typed (an ID number, a phone number).
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%at, "internal error (panic); its message is not logged");
+        eprintln!("internal error at {at}");
+    }));
+}
+
 pub fn run() -> ExitCode {
+    quiet_panics();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     init_tracing();

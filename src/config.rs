@@ -141,7 +141,8 @@ fn is_loopback(bind: &str) -> bool {
 pub fn decode_secret_key(hex: &str) -> Result<Vec<u8>, ConfigError> {
     let hex = hex.trim();
     // Checked before slicing: the slices below are by byte.
-    if hex.len() < 64 || hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hex.len() < 64 || !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Err(ConfigError::SecretKey);
     }
     (0..hex.len())

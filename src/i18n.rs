@@ -88,13 +88,32 @@ impl Lang {
         self.t_args(key, &[("n", FluentValue::from(n))])
     }
 
+    /// A message with several numbers.
+    pub fn t_nums(self, key: &str, nums: &[(&'static str, i64)]) -> String {
+        let args: Vec<(&'static str, FluentValue<'static>)> = nums
+            .iter()
+            .map(|(k, n)| (*k, FluentValue::from(*n)))
+            .collect();
+        self.t_args(key, &args)
+    }
+
     /// A message with one text argument `$v`.
     pub fn tv(self, key: &str, v: &str) -> String {
         self.t_args(key, &[("v", FluentValue::from(v.to_string()))])
     }
 
+    /// Whether the message exists (the arguments `$n` and `$v` that
+    /// messages take are supplied, so that such messages count too).
     pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
+        let args: HashMap<Cow<'static, str>, FluentValue> = [
+            (Cow::Borrowed("n"), FluentValue::from(1)),
+            (Cow::Borrowed("v"), FluentValue::from("")),
+        ]
+        .into_iter()
+        .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .is_some()
     }
 }
 

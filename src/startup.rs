@@ -170,6 +170,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(errors::error_pages())
             .wrap(middleware::security_headers(https))
             .wrap(Compress::default())
+            .wrap(from_fn(middleware::head_as_get))
             .wrap(from_fn(middleware::log_request))
             .configure(health::configure)
             .configure(assets::configure)

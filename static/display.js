@@ -14,10 +14,25 @@
   var clock = document.getElementById("clock");
   var voice = false;
 
+  // The hall's clock: the server's instant (a display PC's clock may be
+  // wrong) shown in the hall's time zone (the PC's may be another).
   var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var skew = (parseInt(body.getAttribute("data-now-ms"), 10) || Date.now()) - Date.now();
+  var offsetMin = parseInt(body.getAttribute("data-offset-min"), 10) || 0;
+  var format = null;
+  try {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: body.getAttribute("data-tz"), hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
+    });
+  } catch (e) { format = null; }
   var tick = function () {
-    var d = new Date();
-    clock.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    var now = new Date(Date.now() + skew);
+    if (format) {
+      clock.textContent = format.format(now);
+    } else {
+      var d = new Date(now.getTime() + offsetMin * 60000);
+      clock.textContent = pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
+    }
   };
   tick();
   setInterval(tick, 1000);

@@ -38,7 +38,10 @@
         } else if (t.position !== null && t.position !== undefined) {
           status.textContent = fill(status, "data-ahead", t.position);
           status.classList.remove("called");
-          wait.textContent = fill(wait, "data-wait", t.estimated_wait_minutes);
+          // No open window can serve it: say so, never "0 minutes".
+          wait.textContent = t.estimated_wait_minutes === null
+            ? (wait.getAttribute("data-none") || "")
+            : fill(wait, "data-wait", t.estimated_wait_minutes);
         } else {
           status.textContent = status.getAttribute("data-done");
           wait.textContent = "";

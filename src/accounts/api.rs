@@ -9,8 +9,8 @@ use super::{routes, session, signin};
 use crate::db::ids::AccountId;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
+use crate::web::{AppState, Identity};
 
 #[derive(Deserialize)]
 struct RegisterBody {
@@ -111,6 +111,73 @@ async fn login(
     }))
 }
 
+#[derive(Deserialize)]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the signed-in account's password. Every session and token of the
+/// account ends; the answer carries a new token. Staff with a one-time
+/// password can call nothing else until they have.
+#[post("/auth/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    identity: Identity,
+    body: web::Json<PasswordBody>,
+) -> Result<HttpResponse, AppError> {
+    let user = identity.user.ok_or(AppError::Unauthorized)?.account;
+    let ok = state
+        .hasher
+        .verify(
+            body.current_password
+                .chars()
+                .take(super::password::MAX_LEN)
+                .collect(),
+            Some(user.password_hash.clone()),
+        )
+        .await?;
+    if !ok {
+        return Err(AppError::InvalidCredentials);
+    }
+    if let Err(k) = super::password::check_strength(&body.new_password) {
+        return Err(AppError::invalid("weak_password", Lang::En.t(k)));
+    }
+    let hash = state.hasher.hash(body.new_password.clone()).await?;
+    let now = state.clock.now_utc();
+    let (id, role) = (user.id, user.role);
+    let actor = crate::audit::Actor::of(&user, &client_ip(&req));
+    let (token, expires) = state
+        .db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                super::repo::set_password(conn, id, &hash, now)?;
+                session::revoke_all(conn, id, now)?;
+                crate::audit::record(
+                    conn,
+                    &actor,
+                    "auth.change_password",
+                    &format!("account:{id}"),
+                    crate::audit::AuditResult::Ok,
+                    "",
+                    now,
+                )?;
+                Ok::<_, AppError>(session::issue_api_token(conn, id, now)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(TokenJson {
+        token,
+        role,
+        expires_at: expires
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(register).service(login);
+    cfg.service(register)
+        .service(login)
+        .service(change_password);
 }

@@ -141,7 +141,7 @@ pub fn insert_user(
         ),
         None => (None, None),
     };
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let placement = place_staff(conn, input)?;
         if repo::find_by_phone(conn, &valid.phone)?.is_some() {
             return Err(AddUserError::PhoneTaken);
@@ -241,6 +241,12 @@ fn place_staff(conn: &mut DbConn, input: &AddUser) -> Result<Placement, AddUserE
         ),
         (None, None) => None,
     };
+    // A clerk sits at a window of their own department, whoever creates them.
+    if let (Some(d), Some(w)) = (&department, &window)
+        && w.department_id != d.id
+    {
+        return Err(invalid("window", "invalid-window-department"));
+    }
     if input.role == Role::DeptAdmin && department.is_none() {
         return Err(invalid("department", "invalid-department"));
     }

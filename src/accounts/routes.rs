@@ -137,12 +137,34 @@ async fn login(
 }
 
 #[post("/logout")]
-async fn logout(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
-    if let Some(token) = identity.user.and_then(|u| u.session_token) {
+async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    if let Some(user) = identity.user
+        && let Some(token) = user.session_token
+    {
         let now = state.clock.now_utc();
+        let actor = crate::audit::Actor::of(&user.account, &client_ip(&req));
+        let id = user.account.id;
         state
             .db
-            .run(move |conn| Ok(session::revoke_session(conn, &token, now)?))
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    session::revoke_session(conn, &token, now)?;
+                    crate::audit::record(
+                        conn,
+                        &actor,
+                        "auth.sign_out",
+                        &format!("account:{id}"),
+                        crate::audit::AuditResult::Ok,
+                        "",
+                        now,
+                    )?;
+                    Ok::<_, AppError>(())
+                })
+            })
             .await?;
     }
     Ok(HttpResponse::SeeOther()

@@ -31,7 +31,7 @@ pub fn lock_for(failures: i32) -> Option<Duration> {
 
 /// Counts a failure; returns whether it locked the account.
 fn record_failure(conn: &mut DbConn, id: AccountId, now: NaiveDateTime) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let failures: i32 = accounts::table
             .find(id)
             .select(accounts::failed_logins)

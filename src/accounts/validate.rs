@@ -13,6 +13,19 @@ const PROVINCES: &[u32] = &[
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
+/// Full-width forms (what Chinese input methods type: `１３８`, `Ｘ`, the
+/// ideographic space) as their ASCII equivalents; everything else unchanged.
+pub fn ascii_width(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
 /// The GB 11643 check character for the first 17 digits.
 pub fn id_check_char(first17: &str) -> Option<char> {
     let mut sum = 0;
@@ -26,9 +39,13 @@ pub fn id_check_char(first17: &str) -> Option<char> {
 /// future, sequence, and the GB 11643 check character (lower-case x is
 /// accepted and normalised).
 pub fn id_number(input: &str, today: NaiveDate) -> Result<String, &'static str> {
-    let id: String = input.trim().to_ascii_uppercase();
+    let id: String = ascii_width(input.trim()).to_ascii_uppercase();
     if id.chars().count() != 18 {
         return Err("invalid-id-length");
+    }
+    // Only ASCII from here on, so the byte slices below are safe.
+    if !id.is_ascii() {
+        return Err("invalid-id-chars");
     }
     let (first17, last) = id.split_at(17);
     if !first17.chars().all(|c| c.is_ascii_digit())
@@ -54,7 +71,10 @@ pub fn id_number(input: &str, today: NaiveDate) -> Result<String, &'static str> 
 /// A mainland mobile number: 11 digits starting 13–19; spaces, dashes and a
 /// leading +86 are tolerated.
 pub fn phone(input: &str) -> Result<String, &'static str> {
-    let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let digits: String = ascii_width(input)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
     let digits = digits.strip_prefix("+86").unwrap_or(&digits).to_string();
     let ok = digits.len() == 11
         && digits.chars().all(|c| c.is_ascii_digit())
@@ -78,7 +98,8 @@ pub fn person_name(input: &str) -> Result<String, &'static str> {
 
 /// The last four digits of a phone number, as typed at the kiosk or on /track.
 pub fn phone_last4(input: &str) -> Result<String, &'static str> {
-    let d = input.trim();
+    let d = ascii_width(input.trim());
+    let d = d.trim();
     if d.len() == 4 && d.chars().all(|c| c.is_ascii_digit()) {
         Ok(d.to_string())
     } else {
@@ -138,6 +159,37 @@ mod tests {
             id_number("11010519491231002Y", today()),
             Err("invalid-id-chars")
         );
+    }
+
+    #[test]
+    fn full_width_digits_and_x_are_read_as_typed_by_input_methods() {
+        assert_eq!(
+            id_number("１１０１０５１９４９１２３１００２Ｘ", today()),
+            Ok("11010519491231002X".into())
+        );
+        assert_eq!(
+            id_number("１１０１０５１９４９１２３１００２ｘ", today()),
+            Ok("11010519491231002X".into())
+        );
+        assert_eq!(
+            phone("１３８　００４７　１２３４"),
+            Ok("13800471234".into())
+        );
+        assert_eq!(phone_last4("１２３４"), Ok("1234".into()));
+        // Multi-byte input of the right length is refused, never sliced.
+        assert_eq!(
+            id_number(&"王".repeat(18), today()),
+            Err("invalid-id-chars")
+        );
+        assert_eq!(
+            id_number("1101051949123100😀", today()),
+            Err("invalid-id-length")
+        );
+        assert_eq!(
+            id_number("11010519491231002😀", today()),
+            Err("invalid-id-chars")
+        );
+        assert_eq!(phone("１３８００４７１２３😀"), Err("invalid-phone"));
     }
 
     #[test]

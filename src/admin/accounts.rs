@@ -19,6 +19,7 @@ use crate::audit::{self, Actor, AuditResult};
 use crate::catalog::models::{Department, Window};
 use crate::db::ids::AccountId;
 use crate::db::schema::{accounts, departments, windows};
+use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::queue::api::audit_action;
 use crate::seed::demo::random_password;
@@ -510,26 +511,38 @@ async fn account_action(
             let result = state
                 .db
                 .run(move |conn| {
-                    let a = managed(conn, &s2, id)?;
-                    if a.id == me {
-                        return Err(AppError::conflict(
-                            "own_account",
-                            "you cannot disable your own account",
-                        ));
-                    }
-                    diesel::update(accounts::table.find(a.id))
-                        .set((accounts::disabled.eq(disable), accounts::updated_at.eq(now)))
-                        .execute(conn)?;
-                    if disable {
-                        session::revoke_all(conn, a.id, now)?;
-                        diesel::update(
-                            crate::db::schema::windows::table
-                                .filter(crate::db::schema::windows::current_clerk_id.eq(a.id)),
-                        )
-                        .set(crate::db::schema::windows::current_clerk_id.eq(None::<AccountId>))
-                        .execute(conn)?;
-                    }
-                    Ok(())
+                    write_transaction(conn, |conn| {
+                        let a = managed(conn, &s2, id)?;
+                        if a.id == me {
+                            return Err(AppError::conflict(
+                                "own_account",
+                                "you cannot disable your own account",
+                            ));
+                        }
+                        diesel::update(accounts::table.find(a.id))
+                            .set((accounts::disabled.eq(disable), accounts::updated_at.eq(now)))
+                            .execute(conn)?;
+                        if disable {
+                            session::revoke_all(conn, a.id, now)?;
+                            // The window they sat at closes: its transferred
+                            // tickets go back to their items' queues.
+                            if let Some(w) = crate::queue::service::window_of_clerk(conn, a.id)? {
+                                crate::queue::service::return_transferred(
+                                    conn,
+                                    w.id,
+                                    Some(me),
+                                    now,
+                                )?;
+                            }
+                            diesel::update(
+                                crate::db::schema::windows::table
+                                    .filter(crate::db::schema::windows::current_clerk_id.eq(a.id)),
+                            )
+                            .set(crate::db::schema::windows::current_clerk_id.eq(None::<AccountId>))
+                            .execute(conn)?;
+                        }
+                        Ok(())
+                    })
                 })
                 .await;
             audit_action(

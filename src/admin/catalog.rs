@@ -223,7 +223,7 @@ pub fn save_window(
     hall: HallId,
     id: Option<WindowId>,
     f: &WindowForm,
-    today: NaiveDate,
+    (today, now): (NaiveDate, chrono::NaiveDateTime),
     allowed: &dyn Fn(DepartmentId) -> bool,
 ) -> Result<WindowId, SaveError> {
     let mut e = FieldErrors::new();
@@ -286,6 +286,10 @@ pub fn save_window(
                         windows::active.eq(active),
                     ))
                     .execute(conn)?;
+                if !active {
+                    // A switched-off window sends its transferred tickets back.
+                    crate::queue::service::return_transferred(conn, id, None, now)?;
+                }
                 Ok(id)
             }
             None => Ok(diesel::insert_into(windows::table)

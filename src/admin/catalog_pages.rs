@@ -465,7 +465,8 @@ async fn save_window_page(
     form: WindowForm,
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::of(&scope.account, &client_ip(req));
-    let today = local(state.clock.now_utc(), state.tz()).date();
+    let now = state.clock.now_utc();
+    let today = local(now, state.tz()).date();
     let (hall, saved, form, zones, depts) = state
         .db
         .run(move |conn| {
@@ -483,7 +484,8 @@ async fn save_window_page(
                 None => hall_for(conn, &scope, hall_raw.as_deref())?,
             };
             let s = scope.clone();
-            let saved = catalog::save_window(conn, hall.id, id, &form, today, &|d| s.owns(d));
+            let saved =
+                catalog::save_window(conn, hall.id, id, &form, (today, now), &|d| s.owns(d));
             Ok((
                 hall.clone(),
                 saved,
@@ -573,6 +575,8 @@ struct ItemsPage {
     department: Option<i32>,
     q: String,
     saved: bool,
+    /// Active items of this list that no active window serves.
+    unserved: Vec<ServiceItem>,
 }
 
 #[get("/admin/items")]
@@ -617,7 +621,14 @@ async fn items_page(
             } else {
                 Vec::new()
             };
+            let served = crate::catalog::repo::served_services(conn, Some(hall.id))?;
+            let unserved = rows
+                .iter()
+                .filter(|i| i.active && !served.contains(&i.id))
+                .cloned()
+                .collect();
             Ok(ItemsPage {
+                unserved,
                 ctx,
                 hall,
                 halls,

@@ -268,8 +268,13 @@ fn read<T: DeserializeOwned>(text: &str) -> Result<Vec<(u64, T)>, ImportError> {
         .map_err(|_| ImportError::Row(1, String::new(), "import-error-header"))?
         .clone();
     let mut out = Vec::new();
-    for (i, row) in reader.deserialize::<T>().enumerate() {
+    for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
+        let row = record.and_then(|r| {
+            // Undo the formula guard of our own exports.
+            let cells: csv::StringRecord = r.iter().map(super::spreadsheet::restore).collect();
+            cells.deserialize::<T>(Some(&headers))
+        });
         match row {
             Ok(r) => out.push((line, r)),
             Err(e) => {

@@ -754,7 +754,11 @@ async fn calendar_save(
     form: web::Form<BulkForm>,
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::admin(&identity)?;
-    let year = form.year.unwrap_or(2026);
+    let this_year = chrono::Datelike::year(&local(state.clock.now_utc(), state.tz()).date());
+    let year = form
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(this_year);
     let actor = Actor::of(&scope.account, &client_ip(&req));
     match parse_bulk(&form.bulk) {
         Ok(entries) => {

@@ -10,6 +10,7 @@ pub mod catalog_pages;
 pub mod csv_io;
 pub mod halls;
 pub mod messages;
+pub mod spreadsheet;
 pub mod stats;
 pub mod stats_pages;
 pub mod svg;

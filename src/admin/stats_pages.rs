@@ -1,7 +1,7 @@
 //! The manager's pages: today's live view of the hall (`/admin`), and the
 //! statistics dashboard with charts and CSV exports (`/admin/stats`).
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::Scope;
 use super::catalog_pages::hall_for;
+pub use super::spreadsheet::csv_response;
 use super::stats::{self, Report, StatsFilter, WAIT_BUCKETS};
 use super::svg::{Series, stacked_bars};
 use crate::catalog::models::{Department, ServiceItem, Window};
@@ -40,6 +41,9 @@ struct TodayPage {
     zones: Vec<(String, String, i64)>,
     longest_wait: i64,
     breaches: Vec<(String, i64, i32)>,
+    flagged: Vec<crate::queue::service::FlaggedTicket>,
+    /// Active items no active window serves (they cannot be booked).
+    unserved: i64,
     waiting: i64,
     served: i64,
 }
@@ -116,6 +120,22 @@ async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<Toda
             let served: i64 = sq.count().get_result(conn)?;
             let breaches =
                 stats::breaches_today(conn, Some(hall.id), scope.department(), today, now)?;
+            let served_items = crate::catalog::repo::served_services(conn, Some(hall.id))?;
+            let mut iq = service_items::table
+                .filter(service_items::hall_id.eq(hall.id))
+                .filter(service_items::active.eq(true))
+                .select(service_items::id)
+                .into_boxed();
+            if let Some(d) = scope.department() {
+                iq = iq.filter(service_items::department_id.eq(d));
+            }
+            let unserved = iq
+                .load::<ServiceId>(conn)?
+                .iter()
+                .filter(|i| !served_items.contains(i))
+                .count() as i64;
+            let flagged =
+                crate::queue::service::flagged_today(conn, &hall, scope.department(), today, now)?;
             Ok(TodayPage {
                 waiting: queued.len() as i64,
                 ctx,
@@ -124,6 +144,8 @@ async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<Toda
                 zones,
                 longest_wait,
                 breaches,
+                flagged,
+                unserved,
                 served,
             })
         })
@@ -412,29 +434,6 @@ async fn stats_page(
         })
         .await?;
     private_page(StatusCode::OK, &page)
-}
-
-/// A CSV file that spreadsheet programs in China open correctly: UTF-8 with
-/// a byte-order mark, CRLF line ends.
-pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, AppError> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    for r in rows {
-        w.write_record(r)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
 }
 
 #[get("/admin/stats.csv")]

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::models::{Booking, BookingStatus};
@@ -11,9 +12,11 @@ use super::service::{self, BookRequest, BookingError, Offer};
 use super::{code, repo, track};
 use crate::accounts::models::Role;
 use crate::accounts::validate;
+use crate::cases::models::CaseJson;
 use crate::db::DbConn;
 use crate::db::ids::{HallId, ServiceId};
 use crate::error::AppError;
+use crate::queue::api::TicketJson;
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::{AppState, Identity};
 
@@ -26,12 +29,13 @@ impl From<BookingError> for AppError {
             BookingError::Suspended(_) => AppError::forbidden(code, message),
             BookingError::SlotFull
             | BookingError::Duplicate
-            | BookingError::LimitReached
-            | BookingError::TooLate
+            | BookingError::LimitReached(_)
+            | BookingError::TooLate(_)
             | BookingError::WrongState => AppError::conflict(code, message),
             BookingError::OutsideHorizon
             | BookingError::InvalidSlot
-            | BookingError::NotBookable => AppError::invalid(code, message),
+            | BookingError::NotBookable
+            | BookingError::NoWindow => AppError::invalid(code, message),
             BookingError::Db(m) => AppError::Internal(m),
         }
     }
@@ -71,9 +75,7 @@ async fn list_slots(
         .db
         .run(move |conn| {
             let offer = Offer::load(conn, id, now, tz)?;
-            if !offer.item.bookable_online {
-                return Err(BookingError::NotBookable.into());
-            }
+            offer.check_bookable()?;
             match offer.availability(conn, date)? {
                 Some(list) => Ok(list),
                 None => {
@@ -112,12 +114,32 @@ pub struct BookingJson {
     pub end: String,
     pub window_number: i32,
     pub window_name: String,
-    pub ticket: Option<serde_json::Value>,
-    pub case: Option<serde_json::Value>,
+    pub ticket: Option<TicketJson>,
+    pub case: Option<CaseJson>,
+}
+
+/// The ticket and case of a booking, if the visit got that far.
+fn visit_of(
+    conn: &mut DbConn,
+    booking: i32,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> Result<(Option<TicketJson>, Option<CaseJson>), AppError> {
+    let Some(t) = crate::queue::service::for_booking(conn, booking)? else {
+        return Ok((None, None));
+    };
+    let case = crate::cases::service::for_ticket(conn, t.id)?.map(|c| CaseJson::of(&c));
+    Ok((Some(TicketJson::load(conn, t, now, tz, true)?), case))
 }
 
 impl BookingJson {
-    pub fn load(conn: &mut DbConn, b: Booking) -> Result<BookingJson, AppError> {
+    /// For the booking's owner or staff (the ticket carries the code).
+    pub fn load(
+        conn: &mut DbConn,
+        b: Booking,
+        now: NaiveDateTime,
+        tz: Tz,
+    ) -> Result<BookingJson, AppError> {
         use crate::db::schema::{service_items, windows};
         use diesel::prelude::*;
         let service_name: String = service_items::table
@@ -128,6 +150,7 @@ impl BookingJson {
             .find(b.window_id)
             .select((windows::number, windows::name))
             .first(conn)?;
+        let (ticket, case) = visit_of(conn, b.id, now, tz)?;
         Ok(BookingJson {
             code: b.code,
             status: b.status,
@@ -139,8 +162,8 @@ impl BookingJson {
             end: b.end_time.format("%H:%M").to_string(),
             window_number: number,
             window_name,
-            ticket: None,
-            case: None,
+            ticket,
+            case,
         })
     }
 }
@@ -170,7 +193,7 @@ async fn create_booking(
         .db
         .run(move |conn| {
             let booking = service::book(conn, &req, now, tz)?;
-            BookingJson::load(conn, booking)
+            BookingJson::load(conn, booking, now, tz)
         })
         .await?;
     Ok(HttpResponse::Created().json(json))
@@ -182,12 +205,13 @@ async fn list_bookings(
     identity: Identity,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(&[Role::Resident])?.account.id;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
     let list = state
         .db
         .run(move |conn| {
             repo::list_for_account(conn, account)?
                 .into_iter()
-                .map(|b| BookingJson::load(conn, b))
+                .map(|b| BookingJson::load(conn, b, now, tz))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
@@ -205,6 +229,7 @@ async fn show_booking(
         .account
         .clone();
     let code = code::normalise(&code).ok_or(AppError::NotFound)?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
     let json = state
         .db
         .run(move |conn| {
@@ -217,7 +242,7 @@ async fn show_booking(
             if !allowed {
                 return Err(AppError::NotFound);
             }
-            BookingJson::load(conn, b)
+            BookingJson::load(conn, b, now, tz)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json))
@@ -258,9 +283,11 @@ struct TrackJson {
     date: String,
     start: String,
     window_number: i32,
-    ticket: Option<serde_json::Value>,
+    /// The ticket without the booking code (the caller typed it, but this
+    /// answer may be seen by others at the kiosk).
+    ticket: Option<TicketJson>,
     position: Option<i64>,
-    case: Option<serde_json::Value>,
+    case: Option<CaseJson>,
 }
 
 #[get("/track")]
@@ -283,11 +310,24 @@ async fn track_booking(
             .unwrap_or_default(),
     )
     .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
-    let t = state
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let (t, ticket, case) = state
         .db
-        .run(move |conn| Ok(track::find(conn, &code, &last4)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .run(move |conn| {
+            let Some(t) = track::find(conn, &code, &last4)? else {
+                return Err(AppError::NotFound);
+            };
+            let (ticket, case) = match crate::queue::service::for_booking(conn, t.booking.id)? {
+                Some(tk) => {
+                    let case =
+                        crate::cases::service::for_ticket(conn, tk.id)?.map(|c| CaseJson::of(&c));
+                    (Some(TicketJson::load(conn, tk, now, tz, false)?), case)
+                }
+                None => (None, None),
+            };
+            Ok((t, ticket, case))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(TrackJson {
         code: t.booking.code,
         status: t.booking.status,
@@ -297,9 +337,9 @@ async fn track_booking(
         date: t.booking.day.format("%Y-%m-%d").to_string(),
         start: t.booking.start_time.format("%H:%M").to_string(),
         window_number: t.window.number,
-        ticket: None,
-        position: None,
-        case: None,
+        position: ticket.as_ref().and_then(|t| t.position),
+        ticket,
+        case,
     }))
 }
 

@@ -28,7 +28,7 @@ pub fn generate() -> String {
 /// What a person typed (any case, spaces or dashes) → the stored form, or
 /// `None` when it cannot be a code.
 pub fn normalise(input: &str) -> Option<String> {
-    let code: String = input
+    let code: String = crate::accounts::validate::ascii_width(input)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
@@ -58,6 +58,8 @@ mod tests {
             assert_eq!(normalise(&display(&c).to_lowercase()), Some(c.clone()));
         }
         assert_eq!(normalise("k7mx 4p2q"), Some("K7MX4P2Q".into()));
+        assert_eq!(normalise("Ｋ７ＭＸ－４Ｐ２Ｑ"), Some("K7MX4P2Q".into()));
+        assert_eq!(normalise("Ｋ７ＭＸ４Ｐ２Ｑ"), Some("K7MX4P2Q".into()));
         assert_eq!(normalise("K7MX-4P2O"), None, "O is not in the alphabet");
         assert_eq!(normalise("short"), None);
     }

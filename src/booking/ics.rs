@@ -1,5 +1,7 @@
-//! An iCalendar file for a booking (RFC 5545): hall-local times with the
-//! time-zone id, text escaped, lines folded at 75 octets.
+//! An iCalendar file for a booking (RFC 5545): the slot as UTC instants
+//! (`DTSTART:20261201T010000Z`, which every calendar reads the same; a TZID
+//! without its VTIMEZONE is read as floating time by strict parsers), text
+//! escaped, lines folded at 75 octets.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
@@ -41,7 +43,11 @@ pub struct Event<'a> {
 }
 
 pub fn calendar(event: &Event, tz: Tz) -> String {
-    let fmt = |t: NaiveTime| format!("{}T{}", event.day.format("%Y%m%d"), t.format("%H%M%S"));
+    let fmt = |t: NaiveTime| {
+        crate::clock::utc_of(event.day.and_time(t), tz)
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
     let lines = [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -51,8 +57,8 @@ pub fn calendar(event: &Event, tz: Tz) -> String {
         "BEGIN:VEVENT".to_string(),
         format!("UID:{}@onestop", event.uid),
         format!("DTSTAMP:{}", event.stamp.format("%Y%m%dT%H%M%SZ")),
-        format!("DTSTART;TZID={}:{}", tz.name(), fmt(event.start)),
-        format!("DTEND;TZID={}:{}", tz.name(), fmt(event.end)),
+        format!("DTSTART:{}", fmt(event.start)),
+        format!("DTEND:{}", fmt(event.end)),
         format!("SUMMARY:{}", escape(event.summary)),
         format!("LOCATION:{}", escape(event.location)),
         format!("DESCRIPTION:{}", escape(event.description)),
@@ -88,7 +94,10 @@ mod tests {
             chrono_tz::Asia::Shanghai,
         );
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
-        assert!(ics.contains("DTSTART;TZID=Asia/Shanghai:20261201T090000\r\n"));
+        assert!(
+            ics.contains("DTSTART:20261201T010000Z\r\n"),
+            "09:00 in Wuhai is 01:00 UTC"
+        );
         let unfolded = ics.replace("\r\n ", "");
         assert!(unfolded.contains("\\;") && unfolded.contains("\\,"));
         for line in ics.split("\r\n") {

@@ -56,6 +56,8 @@ fn book_page(
         None => "/bookings".to_string(),
     };
     Ok(BookPage {
+        bookable: offer.check_bookable().is_ok(),
+        rules: rules_text(ctx.lang, &offer.schedule.hall),
         days: days
             .iter()
             .map(|d| DayOption {
@@ -97,11 +99,10 @@ async fn book_form(
     let page = state
         .db
         .run(move |conn| {
-            let item = catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
-            let error = if item.bookable_online {
-                String::new()
-            } else {
-                ctx.t("book-error-not-bookable")
+            let offer = Offer::load(conn, id, st.clock.now_utc(), st.tz())?;
+            let error = match offer.check_bookable() {
+                Ok(()) => String::new(),
+                Err(e) => ctx.t(e.message_key()),
             };
             book_page(conn, ctx, &st, id, date, error, None)
         })
@@ -174,6 +175,9 @@ fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
         BookingError::Suspended(until) => {
             ctx.tv("book-error-suspended", &date_label(ctx.lang, *until))
         }
+        BookingError::LimitReached(n) | BookingError::TooLate(n) => {
+            ctx.tn(e.message_key(), i64::from(*n))
+        }
         other => ctx.t(other.message_key()),
     }
 }
@@ -181,9 +185,10 @@ fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
 fn status_of(e: &BookingError) -> StatusCode {
     match e {
         BookingError::Suspended(_) => StatusCode::FORBIDDEN,
-        BookingError::OutsideHorizon | BookingError::InvalidSlot | BookingError::NotBookable => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        BookingError::OutsideHorizon
+        | BookingError::InvalidSlot
+        | BookingError::NotBookable
+        | BookingError::NoWindow => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }
@@ -256,6 +261,7 @@ fn detail_page(
         .unwrap_or_default();
     Ok(BookingPage {
         sms,
+        how_checkin: checkin_text(ctx.lang, &offer.schedule.hall),
         qr_svg: qr_svg(&b.code),
         materials: catalog_repo::materials_of(conn, b.service_id)?,
         timeline: timeline(&events, ctx.lang, tz),
@@ -374,6 +380,37 @@ async fn calendar_file(
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
+}
+
+/// Cancelling asks first: one tap on a phone should not undo a booking.
+#[get("/bookings/{code}/cancel")]
+async fn cancel_confirm(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(RESIDENT)?.account.id;
+    let st = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let page = detail_page(conn, &st, ctx, account, &code, false)?;
+            Ok(if page.can_change {
+                Ok(CancelPage {
+                    b: page.b,
+                    ctx: page.ctx,
+                })
+            } else {
+                Err(page.b.code)
+            })
+        })
+        .await?;
+    match page {
+        Ok(p) => private_page(StatusCode::OK, &p),
+        // No longer cancellable: the booking page says why.
+        Err(code) => Ok(see_other(&format!("/bookings/{code}"))),
+    }
 }
 
 #[post("/bookings/{code}/cancel")]
@@ -587,6 +624,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(bookings_page)
         .service(print_page)
         .service(calendar_file)
+        .service(cancel_confirm)
         .service(cancel_booking)
         .service(reschedule_form)
         .service(reschedule_booking)

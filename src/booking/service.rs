@@ -29,6 +29,8 @@ pub enum BookingError {
     ServiceNotFound,
     #[error("this item cannot be booked online")]
     NotBookable,
+    #[error("no window serves this item at present")]
+    NoWindow,
     #[error("that date is outside the booking horizon")]
     OutsideHorizon,
     #[error("that time is not an open slot")]
@@ -37,14 +39,16 @@ pub enum BookingError {
     SlotFull,
     #[error("an active booking for this item on that day exists")]
     Duplicate,
-    #[error("too many active bookings")]
-    LimitReached,
+    /// The person already has this many active bookings (the hall's limit).
+    #[error("too many active bookings (at most {0})")]
+    LimitReached(i32),
     #[error("online booking is suspended until {0}")]
     Suspended(NaiveDate),
     #[error("no such booking")]
     NotFound,
-    #[error("the booking can no longer be changed")]
-    TooLate,
+    /// Less than this many minutes before the slot.
+    #[error("the booking can no longer be changed ({0} minutes before the slot at the latest)")]
+    TooLate(i32),
     #[error("the booking is not in a state that allows this")]
     WrongState,
     #[error("database: {0}")]
@@ -75,13 +79,14 @@ impl BookingError {
         match self {
             BookingError::ServiceNotFound | BookingError::NotFound => "not_found",
             BookingError::NotBookable => "not_bookable_online",
+            BookingError::NoWindow => "no_window",
             BookingError::OutsideHorizon => "outside_horizon",
             BookingError::InvalidSlot => "invalid_slot",
             BookingError::SlotFull => "slot_full",
             BookingError::Duplicate => "duplicate_booking",
-            BookingError::LimitReached => "limit_reached",
+            BookingError::LimitReached(_) => "limit_reached",
             BookingError::Suspended(_) => "suspended",
-            BookingError::TooLate => "too_late",
+            BookingError::TooLate(_) => "too_late",
             BookingError::WrongState => "invalid_state",
             BookingError::Db(_) => "internal_error",
         }
@@ -92,13 +97,14 @@ impl BookingError {
         match self {
             BookingError::ServiceNotFound | BookingError::NotFound => "error-404-message",
             BookingError::NotBookable => "book-error-not-bookable",
+            BookingError::NoWindow => "book-error-no-window",
             BookingError::OutsideHorizon => "book-error-horizon",
             BookingError::InvalidSlot => "book-error-slot",
             BookingError::SlotFull => "book-error-full",
             BookingError::Duplicate => "book-error-duplicate",
-            BookingError::LimitReached => "book-error-limit",
+            BookingError::LimitReached(_) => "book-error-limit",
             BookingError::Suspended(_) => "book-error-suspended",
-            BookingError::TooLate => "book-error-too-late",
+            BookingError::TooLate(_) => "book-error-too-late",
             BookingError::WrongState => "book-error-state",
             BookingError::Db(_) => "error-500-message",
         }
@@ -159,6 +165,18 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// Whether the item can be booked online now: it allows it, and a
+    /// window serves it (an item nobody serves would show every slot full).
+    pub fn check_bookable(&self) -> Result<(), BookingError> {
+        if !self.item.bookable_online {
+            Err(BookingError::NotBookable)
+        } else if self.windows.is_empty() {
+            Err(BookingError::NoWindow)
+        } else {
+            Ok(())
+        }
+    }
+
     /// What a message about a booking of this item names.
     pub fn about(&self) -> About<'_> {
         About {
@@ -263,7 +281,7 @@ fn check_person(
         return Err(BookingError::Suspended(until));
     }
     if repo::count_active(conn, account)? >= i64::from(hall.max_active_bookings) {
-        return Err(BookingError::LimitReached);
+        return Err(BookingError::LimitReached(hall.max_active_bookings));
     }
     Ok(())
 }
@@ -296,9 +314,7 @@ pub fn book(
 ) -> Result<Booking, BookingError> {
     write_transaction(conn, |conn| {
         let offer = Offer::load(conn, req.service, now, tz)?;
-        if !offer.item.bookable_online {
-            return Err(BookingError::NotBookable);
-        }
+        offer.check_bookable()?;
         let slot = offer.schedule.slot_at(req.date, req.start)?;
         lock_person(conn, req.account)?;
         check_person(
@@ -361,7 +377,9 @@ fn changeable(
             .schedule
             .cancel_deadline(booking.day, booking.start_time)
     {
-        return Err(BookingError::TooLate);
+        return Err(BookingError::TooLate(
+            offer.schedule.hall.cancel_cutoff_minutes,
+        ));
     }
     Ok((booking, offer))
 }

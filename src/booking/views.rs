@@ -47,16 +47,27 @@ impl BookingView {
             .filter(windows::id.eq(b.window_id))
             .select((Window::as_select(), Zone::as_select()))
             .first(conn)?;
-        let (hall, address): (String, String) = halls::table
+        let (hall, address, early): (String, String, i32) = halls::table
             .find(b.hall_id)
-            .select((halls::name, halls::address))
+            .select((halls::name, halls::address, halls::checkin_early_minutes))
             .first(conn)?;
+        let (status_label, status_explain) = match b.status {
+            BookingStatus::Completed => visit_outcome(conn, b, lang)?,
+            BookingStatus::Booked => (
+                lang.t("status-booked"),
+                lang.tn("status-booked-explain", i64::from(early)),
+            ),
+            s => (
+                lang.t(&format!("status-{}", s.as_str())),
+                lang.t(&format!("status-{}-explain", s.as_str())),
+            ),
+        };
         Ok(BookingView {
             code: b.code.clone(),
             code_display: display(&b.code),
             status: b.status,
-            status_label: lang.t(&format!("status-{}", b.status.as_str())),
-            status_explain: lang.t(&format!("status-{}-explain", b.status.as_str())),
+            status_label,
+            status_explain,
             service_id: b.service_id.0,
             service,
             date: date_label(lang, b.day),
@@ -78,6 +89,48 @@ impl BookingView {
             active: b.status.is_active(),
         })
     }
+}
+
+/// What a finished visit came to, in words: 已办结 only when it was done
+/// (on the spot, or its case has been decided); 已受理 while the case is
+/// under review; 需补正 with what is missing; 不予受理 with the reason.
+fn visit_outcome(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<(String, String), AppError> {
+    use crate::queue::models::Outcome;
+    let Some(t) = crate::queue::service::for_booking(conn, b.id)? else {
+        return Ok((
+            lang.t("status-completed"),
+            lang.t("status-completed-explain"),
+        ));
+    };
+    let outcome = t.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok());
+    Ok(match outcome {
+        Some(Outcome::Accepted) => match crate::cases::service::for_ticket(conn, t.id)? {
+            Some(c) if c.status.is_decided() => (
+                lang.t(&format!("case-{}", c.status.as_str())),
+                lang.t(&format!("case-{}-explain", c.status.as_str())),
+            ),
+            Some(c) => (
+                lang.t("visit-accepted"),
+                lang.tv("visit-accepted-explain", &date_label(lang, c.promised_due)),
+            ),
+            None => (lang.t("visit-accepted"), String::new()),
+        },
+        Some(Outcome::Incomplete) => (
+            lang.t("visit-incomplete"),
+            lang.tv(
+                "visit-incomplete-explain",
+                &t.outcome_note.split('；').collect::<Vec<_>>().join("、"),
+            ),
+        ),
+        Some(Outcome::Refused) => (
+            lang.t("visit-refused"),
+            lang.tv("visit-refused-explain", &t.outcome_note),
+        ),
+        Some(Outcome::Done) | None => (
+            lang.t("status-completed"),
+            lang.t("status-completed-explain"),
+        ),
+    })
 }
 
 pub struct TimelineEntry {
@@ -117,6 +170,9 @@ pub struct SlotOption {
 #[template(path = "booking/book.html")]
 pub struct BookPage {
     pub ctx: PageCtx,
+    /// False when the item cannot be booked now: no slots are shown.
+    pub bookable: bool,
+    pub rules: String,
     pub item: ServiceItem,
     pub hall_name: String,
     pub days: Vec<DayOption>,
@@ -156,6 +212,7 @@ pub struct BookingPage {
     pub print: bool,
     /// What happened to the confirmation text, in words.
     pub sms: String,
+    pub how_checkin: String,
 }
 
 /// The confirmation text's state for the booking page: "sent" only once
@@ -172,6 +229,13 @@ pub fn confirmation_line(
         _ => "booking-sms-pending",
     };
     lang.tv(key, masked_phone)
+}
+
+#[derive(Template)]
+#[template(path = "booking/cancel.html")]
+pub struct CancelPage {
+    pub ctx: PageCtx,
+    pub b: BookingView,
 }
 
 #[derive(Template)]
@@ -243,8 +307,8 @@ impl Visit {
             return Ok(None);
         };
         let (position, wait) = if t.status.is_queued() {
-            let (p, w) = crate::queue::service::position_and_wait(conn, &t, now)?;
-            (Some(p), Some(w))
+            let place = crate::queue::service::place_of(conn, &t, now)?;
+            (Some(place.ahead), place.wait)
         } else {
             (None, None)
         };
@@ -282,4 +346,29 @@ pub fn grades(lang: Lang) -> Vec<(i32, String)> {
         .iter()
         .map(|g| (*g, lang.t(&format!("grade-{g}"))))
         .collect()
+}
+
+/// The hall's booking rules, in words, from its own settings.
+pub fn rules_text(lang: Lang, hall: &crate::hall::models::Hall) -> String {
+    lang.t_nums(
+        "book-rules",
+        &[
+            ("max", hall.max_active_bookings.into()),
+            ("cutoff", hall.cancel_cutoff_minutes.into()),
+            ("noshows", hall.no_show_limit.into()),
+            ("days", hall.no_show_window_days.into()),
+            ("suspend", hall.suspension_days.into()),
+        ],
+    )
+}
+
+/// When to check in, from the hall's settings.
+pub fn checkin_text(lang: Lang, hall: &crate::hall::models::Hall) -> String {
+    lang.t_nums(
+        "booking-how-checkin",
+        &[
+            ("early", hall.checkin_early_minutes.into()),
+            ("late", hall.checkin_late_minutes.into()),
+        ],
+    )
 }

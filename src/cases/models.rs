@@ -77,6 +77,30 @@ impl Case {
     }
 }
 
+/// A case in the API (dates `YYYY-MM-DD`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CaseJson {
+    pub number: String,
+    pub service_id: ServiceId,
+    pub status: CaseStatus,
+    pub accepted_at: String,
+    pub promised_due: String,
+    pub legal_due: Option<String>,
+}
+
+impl CaseJson {
+    pub fn of(c: &Case) -> CaseJson {
+        CaseJson {
+            number: c.case_number.clone(),
+            service_id: c.service_id,
+            status: c.status,
+            accepted_at: c.accepted_on.to_string(),
+            promised_due: c.promised_due.to_string(),
+            legal_due: c.legal_due.map(|d| d.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_events)]
 pub struct CaseEvent {

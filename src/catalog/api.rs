@@ -172,8 +172,10 @@ struct ServiceJson {
     bookable_online: bool,
 }
 
-impl From<super::models::ServiceItem> for ServiceJson {
-    fn from(i: super::models::ServiceItem) -> Self {
+impl ServiceJson {
+    /// `served`: whether an active window serves it; an item nobody serves
+    /// is not offered for booking.
+    fn of(i: super::models::ServiceItem, served: bool) -> Self {
         ServiceJson {
             id: i.id,
             hall_id: i.hall_id,
@@ -185,7 +187,7 @@ impl From<super::models::ServiceItem> for ServiceJson {
             promised_days: i.promised_days,
             legal_days: i.legal_days,
             subject: i.subject,
-            bookable_online: i.bookable_online,
+            bookable_online: i.bookable_online && served,
         }
     }
 }
@@ -220,10 +222,18 @@ async fn list_services(
                 category,
                 terms: parse_query(&q),
             };
-            Ok(repo::search_services(conn, &filter)?)
+            let served = repo::served_services(conn, hall)?;
+            Ok((repo::search_services(conn, &filter)?, served))
         })
         .await?;
-    let body: Vec<ServiceJson> = list.into_iter().map(ServiceJson::from).collect();
+    let (list, served) = list;
+    let body: Vec<ServiceJson> = list
+        .into_iter()
+        .map(|i| {
+            let s = served.contains(&i.id);
+            ServiceJson::of(i, s)
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -272,6 +282,7 @@ async fn get_service(
                 repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;
             let materials = repo::materials_of(conn, id)?;
             let windows = repo::windows_serving(conn, id)?;
+            let windows_empty = windows.is_empty();
             Ok(ServiceDetailJson {
                 department_name: department.name,
                 fee: item.fee.clone(),
@@ -298,7 +309,7 @@ async fn get_service(
                         comprehensive: w.comprehensive,
                     })
                     .collect(),
-                item: item.into(),
+                item: ServiceJson::of(item, !windows_empty),
             })
         })
         .await?;

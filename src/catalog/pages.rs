@@ -111,7 +111,8 @@ async fn services_page(
             let items = repo::search_services(conn, &filter)?;
             let departments = repo::list_departments(conn, Some(hall.id))?;
             let halls = hall_repo::list_halls(conn)?;
-            let rows = ServiceRow::build(items, &departments, &ctx);
+            let served = repo::served_services(conn, Some(hall.id))?;
+            let rows = ServiceRow::build(items, &departments, &served, &ctx);
             Ok(ServicesPage {
                 ctx,
                 hall,
@@ -145,8 +146,10 @@ async fn service_page(
             let materials = repo::materials_of(conn, item.id)?;
             let windows = repo::windows_serving(conn, item.id)?;
             let schedule = HallSchedule::load(conn, &hall, today, &ctx)?;
-            let facts = ServiceFacts::build(&item, &ctx);
+            let bookable = item.bookable_online && !windows.is_empty();
+            let facts = ServiceFacts::build(&item, bookable, &ctx);
             Ok(ServicePage {
+                bookable,
                 ctx,
                 item,
                 facts,
@@ -207,7 +210,8 @@ async fn department_page(
                 window_count: 0,
                 service_count: 0,
             }];
-            let rows = ServiceRow::build(items, &summaries, &ctx);
+            let served = repo::served_services(conn, Some(hall.id))?;
+            let rows = ServiceRow::build(items, &summaries, &served, &ctx);
             Ok(DepartmentPage {
                 ctx,
                 department,

@@ -183,6 +183,24 @@ pub fn windows_serving(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec
     with_places(conn, list)
 }
 
+/// The items that at least one active window serves: only these can be
+/// booked or given a ticket, whatever their own settings say.
+pub fn served_services(
+    conn: &mut DbConn,
+    hall: Option<HallId>,
+) -> QueryResult<std::collections::HashSet<ServiceId>> {
+    let mut q = window_services::table
+        .inner_join(windows::table)
+        .filter(windows::active.eq(true))
+        .select(window_services::service_id)
+        .distinct()
+        .into_boxed();
+    if let Some(h) = hall {
+        q = q.filter(windows::hall_id.eq(h));
+    }
+    Ok(q.load::<ServiceId>(conn)?.into_iter().collect())
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ServiceFilter {
     pub hall: Option<HallId>,

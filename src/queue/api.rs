@@ -45,7 +45,10 @@ pub struct TicketJson {
     pub status: TicketStatus,
     pub priority_reason: Option<String>,
     pub window_number: Option<i32>,
+    /// Given to staff and to the booking's owner only.
     pub booking_code: Option<String>,
+    /// The number of the case the visit opened (the contract's `case`).
+    pub case: Option<String>,
     pub case_number: Option<String>,
     pub position: Option<i64>,
     pub estimated_wait_minutes: Option<i64>,
@@ -53,7 +56,15 @@ pub struct TicketJson {
 }
 
 impl TicketJson {
-    pub fn load(conn: &mut DbConn, t: Ticket, now: NaiveDateTime) -> Result<TicketJson, AppError> {
+    /// `show_code`: whether the viewer may see the booking code (staff,
+    /// the booking's owner, or the kiosk user who just typed it).
+    pub fn load(
+        conn: &mut DbConn,
+        t: Ticket,
+        now: NaiveDateTime,
+        tz: chrono_tz::Tz,
+        show_code: bool,
+    ) -> Result<TicketJson, AppError> {
         let service_name: String = service_items::table
             .find(t.service_id)
             .select(service_items::name)
@@ -63,8 +74,10 @@ impl TicketJson {
             None => None,
         };
         let booking_code = match t.booking_id {
-            Some(b) => Some(bookings::table.find(b).select(bookings::code).first(conn)?),
-            None => None,
+            Some(b) if show_code => {
+                Some(bookings::table.find(b).select(bookings::code).first(conn)?)
+            }
+            _ => None,
         };
         let case_number = cases::table
             .filter(cases::ticket_id.eq(t.id))
@@ -72,8 +85,8 @@ impl TicketJson {
             .first(conn)
             .optional()?;
         let (position, wait) = if t.status.is_queued() {
-            let (p, w) = service::position_and_wait(conn, &t, now)?;
-            (Some(p), Some(w))
+            let place = service::place_of(conn, &t, now)?;
+            (Some(place.ahead), place.wait)
         } else {
             (None, None)
         };
@@ -87,13 +100,11 @@ impl TicketJson {
             priority_reason: t.priority_reason,
             window_number,
             booking_code,
+            case: case_number.clone(),
             case_number,
             position,
             estimated_wait_minutes: wait,
-            issued_at: t
-                .issued_at
-                .and_utc()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            issued_at: crate::clock::rfc3339(t.issued_at, tz),
         })
     }
 }
@@ -128,7 +139,7 @@ async fn checkin(
         .run(move |conn| {
             let (t, new) = service::check_in(conn, &code, &last4, now, tz)?;
             let hall = t.hall_id;
-            Ok((TicketJson::load(conn, t, now)?, hall, new))
+            Ok((TicketJson::load(conn, t, now, tz, true)?, hall, new))
         })
         .await?;
     if new {
@@ -171,7 +182,7 @@ async fn walk_in(
         .db
         .run(move |conn| {
             let t = service::walk_in(conn, service, priority, now, tz)?;
-            TicketJson::load(conn, t, now)
+            TicketJson::load(conn, t, now, tz, false)
         })
         .await?;
     state
@@ -187,9 +198,14 @@ async fn walk_in(
 }
 
 #[get("/tickets/{id}")]
-async fn show(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn show(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
-    let now = state.clock.now_utc();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let viewer = identity.user.map(|u| u.account);
     let json = state
         .db
         .run(move |conn| {
@@ -199,7 +215,22 @@ async fn show(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpR
                 .first(conn)
                 .optional()?
                 .ok_or(AppError::NotFound)?;
-            TicketJson::load(conn, t, now)
+            let show_code = match &viewer {
+                Some(a) if a.role == Role::Admin => true,
+                Some(a) if a.role.is_staff() => a.hall_id == Some(t.hall_id),
+                Some(a) => match t.booking_id {
+                    Some(b) => {
+                        bookings::table
+                            .find(b)
+                            .select(bookings::account_id)
+                            .first::<crate::db::ids::AccountId>(conn)?
+                            == a.id
+                    }
+                    None => false,
+                },
+                None => false,
+            };
+            TicketJson::load(conn, t, now, tz, show_code)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json))
@@ -268,10 +299,12 @@ async fn call_next(
             if assigned == Some(window)
                 && service::window_of_clerk(conn, clerk_id)?.map(|w| w.id) != Some(window)
             {
-                service::take_window(conn, window, clerk_id)?;
+                service::take_window(conn, window, clerk_id, now)?;
             }
             let (t, events) = service::call_next(conn, window, clerk_id, now, tz)?;
-            let json = t.map(|t| TicketJson::load(conn, t, now)).transpose()?;
+            let json = t
+                .map(|t| TicketJson::load(conn, t, now, tz, true))
+                .transpose()?;
             Ok((json, events))
         })
         .await;
@@ -363,7 +396,10 @@ async fn ticket_action(
         .db
         .run(move |conn| {
             let acted = service::act(conn, id, clerk_id, action, now, tz)?;
-            Ok((TicketJson::load(conn, acted.ticket, now)?, acted.events))
+            Ok((
+                TicketJson::load(conn, acted.ticket, now, tz, true)?,
+                acted.events,
+            ))
         })
         .await;
     audit_action(
@@ -409,9 +445,7 @@ pub fn latest_calls(
         .map(|(number, window_number, at)| CallJson {
             number,
             window_number,
-            called_at: at
-                .map(|a| crate::clock::to_local(a, tz).format("%H:%M:%S").to_string())
-                .unwrap_or_default(),
+            called_at: at.map(|a| crate::clock::rfc3339(a, tz)).unwrap_or_default(),
         })
         .collect())
 }

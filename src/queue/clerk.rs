@@ -20,7 +20,7 @@ use crate::catalog::models::{Material, Window};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::{ServiceId, WindowId};
-use crate::db::schema::{accounts, bookings, service_items, tickets, windows};
+use crate::db::schema::{accounts, bookings, service_items, tickets, window_services, windows};
 use crate::error::AppError;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::client_ip;
@@ -61,7 +61,7 @@ struct ClerkPage {
     current: Option<Current>,
     queue: Vec<QueueRow>,
     counts: Counts,
-    transfer_windows: Vec<(i32, String)>,
+    transfer_windows: Vec<service::TransferTarget>,
     transfer_items: Vec<(i32, String)>,
     message: String,
     error: String,
@@ -162,22 +162,26 @@ async fn workstation(
                             })
                         })
                         .collect::<QueryResult<Vec<_>>>()?;
-                    let tw = windows::table
-                        .filter(
-                            windows::hall_id
-                                .eq(w.hall_id)
-                                .and(windows::active.eq(true))
-                                .and(windows::id.ne(w.id)),
-                        )
-                        .order(windows::number)
-                        .select((windows::number, windows::name))
-                        .load(conn)?;
+                    // Only windows that can serve the item, with who is
+                    // there and how long their queue is; only items some
+                    // staffed window serves.
+                    let tw = match service::current_ticket(conn, w.id)? {
+                        Some(t) => service::transfer_targets(conn, &t, w.id, now, tz)?,
+                        None => Vec::new(),
+                    };
                     let ti = service_items::table
                         .filter(
                             service_items::hall_id
                                 .eq(w.hall_id)
                                 .and(service_items::active.eq(true)),
                         )
+                        .filter(diesel::dsl::exists(
+                            window_services::table
+                                .inner_join(windows::table)
+                                .filter(window_services::service_id.eq(service_items::id))
+                                .filter(windows::active.eq(true))
+                                .filter(windows::current_clerk_id.is_not_null()),
+                        ))
                         .order(service_items::code)
                         .select((service_items::id, service_items::name))
                         .load::<(ServiceId, String)>(conn)?
@@ -289,6 +293,7 @@ async fn take(
     let clerk = clerk_of(&identity)?;
     let window = WindowId(form.window_id);
     let (id, assigned, dept) = (clerk.id, clerk.window_id, clerk.department_id);
+    let now = state.clock.now_utc();
     let result = state
         .db
         .run(move |conn| {
@@ -306,7 +311,7 @@ async fn take(
             if !allowed {
                 return Err(QueueError::NotYourWindow.into());
             }
-            service::take_window(conn, w.id, id)?;
+            service::take_window(conn, w.id, id, now)?;
             Ok("done=taken".to_string())
         })
         .await;
@@ -328,12 +333,13 @@ async fn window_action(
     name: &'static str,
 ) -> HttpResponse {
     let id = clerk.id;
+    let now = state.clock.now_utc();
     let result = state
         .db
         .run(move |conn| {
             let w = service::window_of_clerk(conn, id)?.ok_or(QueueError::NotYourWindow)?;
             match name {
-                "leave" => service::leave_window(conn, w.id, id)?,
+                "leave" => service::leave_window(conn, w.id, id, now)?,
                 "pause" => service::set_paused(conn, w.id, id, true)?,
                 _ => service::set_paused(conn, w.id, id, false)?,
             }
@@ -464,13 +470,11 @@ async fn ticket_action(
     };
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let clerk_id = clerk.id;
-    let is_incomplete = matches!(
-        action,
-        Action::Complete {
-            outcome: Outcome::Incomplete,
-            ..
-        }
-    );
+    let outcome = match &action {
+        Action::Complete { outcome, .. } => Some(*outcome),
+        _ => None,
+    };
+    let is_incomplete = outcome == Some(Outcome::Incomplete);
     let result = state
         .db
         .run(move |conn| Ok(service::act(conn, id, clerk_id, action, now, tz)?))
@@ -487,7 +491,11 @@ async fn ticket_action(
     let outcome = match mapped {
         Ok((events, case)) => {
             state.events.publish(&state.db, events).await;
-            let mut q = format!("done={}", name.replace('-', "_"));
+            // The message names what was recorded: 办结, 受理, 补正 or 不予受理.
+            let mut q = match outcome {
+                Some(o) => format!("done=complete_{}", o.as_str()),
+                None => format!("done={}", name.replace('-', "_")),
+            };
             if is_incomplete {
                 q.push_str(&format!("&notice={id}"));
             }

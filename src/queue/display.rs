@@ -94,6 +94,12 @@ fn chosen_hall(conn: &mut DbConn, raw: Option<&str>) -> Result<Hall, AppError> {
 struct DisplayPage {
     ctx: PageCtx,
     hall: Hall,
+    /// The hall's clock, not the display PC's: its zone, the server's
+    /// instant and the zone's offset now (for browsers without time zones).
+    tz: &'static str,
+    now_ms: i64,
+    offset_min: i32,
+    clock: String,
 }
 
 #[get("/display")]
@@ -106,9 +112,20 @@ async fn display_page(
         .db
         .run(move |conn| chosen_hall(conn, q.hall.as_deref()))
         .await?;
+    let now = state.clock.now();
+    let local = now.with_timezone(&state.tz());
+    use chrono::Offset;
+    let page = DisplayPage {
+        ctx,
+        hall,
+        tz: state.tz().name(),
+        now_ms: now.timestamp_millis(),
+        offset_min: local.offset().fix().local_minus_utc() / 60,
+        clock: local.format("%H:%M:%S").to_string(),
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(DisplayPage { ctx, hall }.render()?))
+        .body(page.render()?))
 }
 
 #[get("/display/state")]

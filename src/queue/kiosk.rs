@@ -346,7 +346,7 @@ async fn ticket_page(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
-    let now = state.clock.now_utc();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
     let (t, windows, zone) = state
         .db
         .run(move |conn| {
@@ -372,7 +372,12 @@ async fn ticket_page(
                 .first(conn)
                 .optional()?
                 .unwrap_or_default();
-            Ok((TicketJson::load(conn, ticket, now)?, windows, zone))
+            // A public page: never the booking code.
+            Ok((
+                TicketJson::load(conn, ticket, now, tz, false)?,
+                windows,
+                zone,
+            ))
         })
         .await?;
     let priority = t
@@ -393,10 +398,11 @@ async fn ticket_page(
         (_, Some(p)) => ctx.tn("ticket-ahead", p),
         _ => ctx.t("ticket-finished"),
     };
-    let wait_line = t
-        .estimated_wait_minutes
-        .map(|w| ctx.tn("ticket-wait", w))
-        .unwrap_or_default();
+    let wait_line = match (t.position, t.estimated_wait_minutes) {
+        (_, Some(w)) => ctx.tn("ticket-wait", w),
+        (Some(_), None) => ctx.t("ticket-no-open-window"),
+        (None, None) => String::new(),
+    };
     private_page(
         StatusCode::OK,
         &TicketPage {

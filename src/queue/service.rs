@@ -4,7 +4,7 @@
 //! conditional UPDATE (two windows never get the same ticket), and a partial
 //! unique index allows one called-or-serving ticket per window.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
@@ -54,6 +54,12 @@ pub enum QueueError {
     Invalid(&'static str),
     #[error("another clerk is at this window")]
     WindowTaken,
+    #[error("nobody staffs that window now; a ticket sent there would wait for nobody")]
+    WindowNotStaffed,
+    #[error("no staffed window serves that item now")]
+    ServiceNotStaffed,
+    #[error("no window serves this item")]
+    NoWindow,
     #[error("database: {0}")]
     Db(String),
 }
@@ -84,6 +90,9 @@ impl QueueError {
             QueueError::TooManyCalls => "too_many_calls",
             QueueError::Invalid(code) => code,
             QueueError::WindowTaken => "window_taken",
+            QueueError::WindowNotStaffed => "window_not_staffed",
+            QueueError::ServiceNotStaffed => "service_not_staffed",
+            QueueError::NoWindow => "no_window",
             QueueError::Db(_) => "internal_error",
         }
     }
@@ -94,17 +103,7 @@ impl QueueError {
     }
 }
 
-/// Hall-local date and time of a UTC instant.
-pub fn local(now: NaiveDateTime, tz: Tz) -> NaiveDateTime {
-    crate::clock::to_local(now, tz).naive_local()
-}
-
-fn utc_of(local: NaiveDateTime, tz: Tz) -> NaiveDateTime {
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|d| d.naive_utc())
-        .unwrap_or(local)
-}
+pub use crate::clock::{local, utc_of};
 
 /// The letter of an item's tickets: the zone of its department's windows
 /// (the zone where the department sits).
@@ -325,6 +324,10 @@ pub fn walk_in(
         let now_local = local(now, tz);
         if !hall_open_now(conn, &hall, now_local)? {
             return Err(QueueError::HallClosed);
+        }
+        // A number nobody could ever call is not given out.
+        if booking_repo::windows_for(conn, item.id)?.is_empty() {
+            return Err(QueueError::NoWindow);
         }
         let today = now_local.date();
         if let Some(quota) = item.walk_in_quota {
@@ -700,6 +703,9 @@ pub fn act(
                 if serves == 0 || target.id == window.id {
                     return Err(QueueError::Invalid("window_cannot_serve"));
                 }
+                if target.current_clerk_id.is_none() {
+                    return Err(QueueError::WindowNotStaffed);
+                }
                 transfer(
                     conn,
                     &t,
@@ -732,6 +738,9 @@ pub fn act(
                     .ok_or(QueueError::Invalid("unknown_service"))?;
                 if *service == t.service_id {
                     return Err(QueueError::Invalid("same_service"));
+                }
+                if staffed_windows_for(conn, item.id)? == 0 {
+                    return Err(QueueError::ServiceNotStaffed);
                 }
                 transfer(
                     conn,
@@ -827,12 +836,13 @@ pub fn take_window(
     conn: &mut DbConn,
     window: WindowId,
     clerk: AccountId,
+    now: NaiveDateTime,
 ) -> Result<(), QueueError> {
     write_transaction(conn, |conn| {
         if let Some(w) = window_of_clerk(conn, clerk)?
             && w.id != window
         {
-            release(conn, w.id, clerk)?;
+            release(conn, w.id, clerk, now)?;
         }
         let n = diesel::update(
             windows::table.find(window).filter(
@@ -851,10 +861,16 @@ pub fn take_window(
     })
 }
 
-fn release(conn: &mut DbConn, window: WindowId, clerk: AccountId) -> Result<(), QueueError> {
+fn release(
+    conn: &mut DbConn,
+    window: WindowId,
+    clerk: AccountId,
+    now: NaiveDateTime,
+) -> Result<(), QueueError> {
     if current_at(conn, window)?.is_some() {
         return Err(QueueError::WindowBusy);
     }
+    return_transferred(conn, window, Some(clerk), now)?;
     diesel::update(
         windows::table
             .find(window)
@@ -872,8 +888,9 @@ pub fn leave_window(
     conn: &mut DbConn,
     window: WindowId,
     clerk: AccountId,
+    now: NaiveDateTime,
 ) -> Result<(), QueueError> {
-    write_transaction(conn, |conn| release(conn, window, clerk))
+    write_transaction(conn, |conn| release(conn, window, clerk, now))
 }
 
 /// Pauses or resumes the clerk's window; a paused window is not called to.
@@ -897,36 +914,85 @@ pub fn set_paused(
     }
 }
 
-/// Position (tickets ahead) and estimated wait of a waiting ticket: ahead
-/// are the waiting tickets that compete for the same windows and would be
-/// called first.
-pub fn position_and_wait(
+/// Active windows serving an item that a clerk sits at, not paused.
+pub fn staffed_windows_for(conn: &mut DbConn, service: ServiceId) -> QueryResult<i64> {
+    window_services::table
+        .inner_join(windows::table)
+        .filter(window_services::service_id.eq(service))
+        .filter(windows::active.eq(true))
+        .filter(windows::current_clerk_id.is_not_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Tickets sent to a window that closes (its clerk leaves, is disabled, or
+/// the window is switched off) go back to their item's queue, keeping their
+/// place (`queue_since` is unchanged). Inside the caller's transaction.
+pub fn return_transferred(
     conn: &mut DbConn,
-    t: &Ticket,
+    window: WindowId,
+    actor: Option<AccountId>,
     now: NaiveDateTime,
-) -> QueryResult<(i64, i64)> {
-    if !t.status.is_queued() {
-        return Ok((0, 0));
+) -> QueryResult<usize> {
+    let stranded: Vec<i32> = tickets::table
+        .filter(tickets::target_window_id.eq(window))
+        .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED)))
+        .select(tickets::id)
+        .load(conn)?;
+    for id in &stranded {
+        diesel::update(tickets::table.find(id))
+            .set(tickets::target_window_id.eq(None::<WindowId>))
+            .execute(conn)?;
+        log(conn, *id, "returned", Some(window), actor, "", now)?;
     }
-    let my_windows: Vec<WindowId> = match t.target_window_id {
-        Some(w) => vec![w],
+    Ok(stranded.len())
+}
+
+/// Where a waiting ticket stands: how many would be called before it by a
+/// window that can serve it, and the likely wait (`None` while no such
+/// window is open: nobody can say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuePlace {
+    pub ahead: i64,
+    pub wait: Option<i64>,
+    pub open_windows: i64,
+}
+
+/// The place of a waiting ticket. Ahead of it are only the tickets that a
+/// window able to serve it would call first: one a window serves, and not
+/// sent to another window.
+pub fn place_of(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> QueryResult<QueuePlace> {
+    if !t.status.is_queued() {
+        return Ok(QueuePlace {
+            ahead: 0,
+            wait: Some(0),
+            open_windows: 0,
+        });
+    }
+    let my_windows: Vec<Window> = match t.target_window_id {
+        Some(w) => windows::table
+            .find(w)
+            .filter(windows::active.eq(true))
+            .select(Window::as_select())
+            .load(conn)?,
         None => window_services::table
             .inner_join(windows::table)
             .filter(window_services::service_id.eq(t.service_id))
             .filter(windows::active.eq(true))
-            .select(windows::id)
+            .select(Window::as_select())
             .load(conn)?,
     };
-    let competing_services: Vec<ServiceId> = window_services::table
-        .filter(window_services::window_id.eq_any(&my_windows))
-        .select(window_services::service_id)
-        .distinct()
+    let ids: Vec<WindowId> = my_windows.iter().map(|w| w.id).collect();
+    let serves: Vec<(WindowId, ServiceId)> = window_services::table
+        .filter(window_services::window_id.eq_any(&ids))
+        .select((window_services::window_id, window_services::service_id))
         .load(conn)?;
+    let services: Vec<ServiceId> = serves.iter().map(|(_, s)| *s).collect();
     let mut queue: Vec<Ticket> = tickets::table
         .filter(tickets::hall_id.eq(t.hall_id))
         .filter(tickets::day.eq(t.day))
         .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED)))
-        .filter(tickets::service_id.eq_any(&competing_services))
+        .filter(tickets::service_id.eq_any(&services))
         .select(Ticket::as_select())
         .load(conn)?;
     let starvation = Duration::minutes(
@@ -935,18 +1001,72 @@ pub fn position_and_wait(
             .unwrap_or(30),
     );
     order::in_calling_order(&mut queue, now, starvation);
-    let ahead = queue.iter().position(|x| x.id == t.id).unwrap_or(0);
-    let open: i64 = windows::table
-        .filter(windows::id.eq_any(&my_windows))
-        .filter(windows::current_clerk_id.is_not_null())
-        .filter(windows::paused.eq(false))
-        .count()
-        .get_result(conn)?;
-    let avg = average_service_minutes(conn, t.service_id, now)?;
-    Ok((
-        ahead as i64,
-        order::estimated_wait_minutes(ahead, avg, open as usize),
-    ))
+    let competes = |x: &Ticket| {
+        ids.iter().any(|w| {
+            x.target_window_id.is_none_or(|target| target == *w)
+                && serves.contains(&(*w, x.service_id))
+        })
+    };
+    let ahead = queue
+        .iter()
+        .take_while(|x| x.id != t.id)
+        .filter(|x| competes(x))
+        .count();
+    let open = my_windows
+        .iter()
+        .filter(|w| w.current_clerk_id.is_some() && !w.paused)
+        .count();
+    let wait = if open == 0 {
+        None
+    } else {
+        let avg = average_service_minutes(conn, t.service_id, now)?;
+        Some(order::estimated_wait_minutes(ahead, avg, open))
+    };
+    Ok(QueuePlace {
+        ahead: ahead as i64,
+        wait,
+        open_windows: open as i64,
+    })
+}
+
+/// A window a ticket can be sent to, as the clerk chooses it.
+pub struct TransferTarget {
+    pub number: i32,
+    pub name: String,
+    pub staffed: bool,
+    pub paused: bool,
+    /// Tickets this window would call now.
+    pub waiting: usize,
+}
+
+/// The windows that can serve a ticket's item (other than `from`), with
+/// whether someone sits there and how long their queue is.
+pub fn transfer_targets(
+    conn: &mut DbConn,
+    t: &Ticket,
+    from: WindowId,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<Vec<TransferTarget>> {
+    let list: Vec<Window> = window_services::table
+        .inner_join(windows::table)
+        .filter(window_services::service_id.eq(t.service_id))
+        .filter(windows::active.eq(true))
+        .filter(windows::id.ne(from))
+        .order(windows::number)
+        .select(Window::as_select())
+        .load(conn)?;
+    list.into_iter()
+        .map(|w| {
+            Ok(TransferTarget {
+                waiting: queue_for_window(conn, &w, now, tz)?.len(),
+                staffed: w.current_clerk_id.is_some(),
+                paused: w.paused,
+                number: w.number,
+                name: w.name,
+            })
+        })
+        .collect()
 }
 
 /// The measured average service time of an item over the last 30 days, or
@@ -978,4 +1098,68 @@ pub fn average_service_minutes(
             .first(conn)?;
         Ok(f64::from(configured))
     }
+}
+
+/// A waiting ticket the floor manager should look at.
+pub struct FlaggedTicket {
+    pub number: String,
+    pub item: String,
+    pub waited: i64,
+    pub target: i64,
+    /// No staffed window can call it (sent to a closed window, or nobody
+    /// serving its item is at work).
+    pub stranded: bool,
+}
+
+/// Today's waiting tickets that are stranded or have waited longer than
+/// their item's target (the hall's starvation limit where an item sets
+/// none), stranded and longest first.
+pub fn flagged_today(
+    conn: &mut DbConn,
+    hall: &Hall,
+    department: Option<crate::db::ids::DepartmentId>,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<FlaggedTicket>> {
+    let mut q = tickets::table
+        .inner_join(service_items::table)
+        .filter(tickets::hall_id.eq(hall.id).and(tickets::day.eq(today)))
+        .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED)))
+        .into_boxed();
+    if let Some(d) = department {
+        q = q.filter(service_items::department_id.eq(d));
+    }
+    let queued: Vec<(Ticket, String, Option<i32>)> = q
+        .select((
+            Ticket::as_select(),
+            service_items::name,
+            service_items::target_wait_minutes,
+        ))
+        .load(conn)?;
+    let staffed: Vec<(WindowId, ServiceId)> = window_services::table
+        .inner_join(windows::table)
+        .filter(windows::hall_id.eq(hall.id))
+        .filter(windows::active.eq(true))
+        .filter(windows::current_clerk_id.is_not_null())
+        .select((windows::id, window_services::service_id))
+        .load(conn)?;
+    let mut out: Vec<FlaggedTicket> = queued
+        .into_iter()
+        .filter_map(|(t, item, target)| {
+            let callable = staffed.iter().any(|(w, s)| {
+                *s == t.service_id && t.target_window_id.is_none_or(|target| target == *w)
+            });
+            let waited = (now - t.issued_at).num_minutes();
+            let target = i64::from(target.unwrap_or(hall.starvation_minutes));
+            (!callable || waited > target).then_some(FlaggedTicket {
+                number: t.number,
+                item,
+                waited,
+                target,
+                stranded: !callable,
+            })
+        })
+        .collect();
+    out.sort_by_key(|f| (!f.stranded, -f.waited));
+    Ok(out)
 }

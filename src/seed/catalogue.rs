@@ -286,7 +286,7 @@ pub fn seed_catalogue(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(&str),
 ) -> Result<SeedReport, SeedError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let existing: i64 = halls::table.count().get_result(conn)?;
         if existing > 0 {
             return Ok(SeedReport {

@@ -70,6 +70,7 @@ pub const RULES: &[(&str, &str, Access)] = &[
     ("GET", "/bookings/{code}", Residents),
     ("GET", "/bookings/{code}/print", Residents),
     ("GET", "/bookings/{code}/ics", Residents),
+    ("GET", "/bookings/{code}/cancel", Residents),
     ("POST", "/bookings/{code}/cancel", Residents),
     ("GET", "/bookings/{code}/reschedule", Residents),
     ("POST", "/bookings/{code}/reschedule", Residents),
@@ -141,6 +142,7 @@ pub const RULES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/import", Admins),
     ("POST", "/api/v1/auth/register", Public),
     ("POST", "/api/v1/auth/login", Public),
+    ("POST", "/api/v1/auth/password", SignedIn),
     ("GET", "/api/v1/halls", Public),
     ("GET", "/api/v1/departments", Public),
     ("GET", "/api/v1/windows", Public),
@@ -186,11 +188,60 @@ pub fn rule_for(method: &str, path: &str) -> Option<Access> {
         .map(|(_, _, a)| *a)
 }
 
+impl Access {
+    /// Routes for staff: a refusal there is worth an audit row.
+    fn is_staff_only(self) -> bool {
+        matches!(
+            self,
+            Access::Clerks | Access::Staff | Access::Managers | Access::Admins
+        )
+    }
+}
+
+/// Writes the audit row of a refused request on a staff route (who, the
+/// route pattern — never the values in the path — and the status).
+async fn audit_refusal(req: &actix_web::HttpRequest, status: u16) {
+    use crate::audit::{self, Actor, AuditResult};
+    let Some(state) = req.app_data::<actix_web::web::Data<super::AppState>>() else {
+        return;
+    };
+    let ip = super::throttle::client_ip(req);
+    let actor = match req
+        .extensions()
+        .get::<Identity>()
+        .and_then(|i| i.user.as_ref().map(|u| u.account.clone()))
+    {
+        Some(a) => Actor::of(&a, &ip),
+        None => Actor::anonymous(&ip),
+    };
+    let target = format!("{} {}", req.method(), super::middleware::route_of(req));
+    let now = state.clock.now_utc();
+    let logged = state
+        .db
+        .run(move |conn| {
+            Ok(audit::record(
+                conn,
+                &actor,
+                "request.refused",
+                &target,
+                AuditResult::Denied,
+                &status.to_string(),
+                now,
+            )?)
+        })
+        .await;
+    if let Err(e) = logged {
+        tracing::error!(error = %e, "audit row could not be written");
+    }
+}
+
 pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
-    let verdict = match rule_for(req.method().as_str(), req.path()) {
+    let rule = rule_for(req.method().as_str(), req.path());
+    let staff_route = rule.is_some_and(Access::is_staff_only);
+    let verdict = match rule {
         None => Err(AppError::NotFound),
         Some(Access::Public) => Ok(()),
         Some(access) => {
@@ -209,10 +260,22 @@ pub async fn enforce(
         }
     };
     match verdict {
-        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Ok(()) => {
+            let res = next.call(req).await?;
+            let status = res.status().as_u16();
+            // Another department's object, another clerk's ticket …
+            if staff_route && matches!(status, 403 | 404) {
+                audit_refusal(res.request(), status).await;
+            }
+            Ok(res.map_into_left_body())
+        }
         Err(e) => {
             let (http_req, _) = req.into_parts();
-            Ok(ServiceResponse::new(http_req, e.error_response()).map_into_right_body())
+            let res = e.error_response();
+            if staff_route {
+                audit_refusal(&http_req, res.status().as_u16()).await;
+            }
+            Ok(ServiceResponse::new(http_req, res).map_into_right_body())
         }
     }
 }

@@ -31,6 +31,7 @@ const ASSETS: &[Asset] = &[
     asset!("kiosk.js", "text/javascript; charset=utf-8"),
     asset!("display.js", "text/javascript; charset=utf-8"),
     asset!("clerk.js", "text/javascript; charset=utf-8"),
+    asset!("site.js", "text/javascript; charset=utf-8"),
 ];
 
 /// FNV-1a over every asset: changes whenever any file changes.

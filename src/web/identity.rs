@@ -20,7 +20,10 @@ use super::AppState;
 use crate::accounts::models::{Account, Role};
 use crate::accounts::pii::derive_key;
 use crate::accounts::session;
+use crate::audit::{self, Actor, AuditResult};
 use crate::error::AppError;
+use crate::web::throttle::client_ip;
+use actix_web::ResponseError;
 
 pub const VISITOR_COOKIE: &str = "onestop_visitor";
 
@@ -121,7 +124,16 @@ fn same_site(req: &ServiceRequest) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
         Some(origin) => {
-            let host = req.connection_info().host().to_string();
+            // The Host the client sent; proxy headers only when trusted.
+            let host = if super::throttle::trusts_proxy(req.request()) {
+                req.connection_info().host().to_string()
+            } else {
+                headers
+                    .get(header::HOST)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            };
             origin
                 .split_once("://")
                 .is_some_and(|(_, rest)| rest == host)
@@ -231,7 +243,33 @@ pub async fn identify(
         };
         let valid = sent.is_some_and(|t| bool::from(t.as_bytes().ct_eq(csrf_token.as_bytes())));
         if !valid || !same_site(&req) {
-            tracing::warn!(path = %req.path(), token_ok = valid, "refused a request without a valid CSRF token");
+            let route = super::middleware::route_of(req.request());
+            tracing::warn!(%route, token_ok = valid, "refused a request without a valid CSRF token or from another site");
+            let actor = match &user {
+                Some(u) => Actor::of(&u.account, &client_ip(req.request())),
+                None => Actor::anonymous(&client_ip(req.request())),
+            };
+            let (now, detail) = (
+                state.clock.now_utc(),
+                if valid { "cross_site" } else { "csrf_token" },
+            );
+            let logged = state
+                .db
+                .run(move |conn| {
+                    Ok(audit::record(
+                        conn,
+                        &actor,
+                        "request.refused",
+                        &route,
+                        AuditResult::Denied,
+                        detail,
+                        now,
+                    )?)
+                })
+                .await;
+            if let Err(e) = logged {
+                tracing::error!(error = %e, "audit row could not be written");
+            }
             let (http_req, _) = req.into_parts();
             let res =
                 super::errors::render_error_page(&http_req, actix_web::http::StatusCode::FORBIDDEN);
@@ -239,7 +277,21 @@ pub async fn identify(
         }
     }
 
-    // Staff given a one-time password change it before anything else.
+    // Staff given a one-time password change it before anything else; an
+    // API token can do nothing but change it.
+    if let Some(u) = &user
+        && u.account.must_change_password
+        && api
+        && req.path() != "/api/v1/auth/password"
+    {
+        let (http_req, _) = req.into_parts();
+        let res = AppError::forbidden(
+            "password_change_required",
+            "change the one-time password first (POST /api/v1/auth/password)",
+        )
+        .error_response();
+        return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
+    }
     if let Some(u) = &user
         && u.account.must_change_password
         && !api

@@ -17,11 +17,15 @@ struct Next {
 /// Only same-site paths: `/x`, never `//host` or `/\host`.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
+        // Browsers drop tabs and line breaks from addresses and read `\` as
+        // `/`: any control character, whitespace or backslash is unsafe.
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
+                && n.len() <= 1000
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
         {
             n
         }
@@ -58,6 +62,10 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\0b")), "/");
+        assert_eq!(safe_next(Some("/a\\b")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

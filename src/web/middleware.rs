@@ -17,6 +17,9 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
+        // A response that does not say otherwise is not stored by browsers
+        // or proxies (personal data); cacheable ones say so themselves.
+        .add(("Cache-Control", "no-store"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add((
             "Permissions-Policy",
@@ -43,24 +46,38 @@ pub async fn wake_outbox(
         .app_data::<actix_web::web::Data<super::AppState>>()
         .map(|s| s.outbox.clone());
     let res = next.call(req).await?;
-    if post && res.status().as_u16() < 400 {
-        if let Some(s) = signal {
-            s.wake();
-        }
+    if post
+        && res.status().as_u16() < 400
+        && let Some(s) = signal
+    {
+        s.wake();
     }
     Ok(res)
 }
 
-/// Method, path, status and duration. The query string is never logged: it
-/// can carry search words, codes or the last digits of a phone number.
+/// HEAD is answered wherever GET is: the request is routed as a GET, and
+/// the HTTP layer, which saw the HEAD, sends the headers without the body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Method, route, status and duration. The route is logged as its pattern
+/// (`/bookings/{code}`), never the values in the path, and the query string
+/// never: they can carry codes, search words or digits of a phone number.
 pub async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let start = Instant::now();
     let method = req.method().to_string();
-    let path = req.path().to_string();
     let res = next.call(req).await?;
+    let path = route_of(res.request());
     let status = res.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     if status >= 500 {
@@ -69,4 +86,9 @@ pub async fn log_request(
         tracing::info!(%method, %path, status, ms = format!("{ms:.1}"), "request");
     }
     Ok(res)
+}
+
+/// The route pattern a request matched (`/bookings/{code}`), or `-`.
+pub fn route_of(req: &actix_web::HttpRequest) -> String {
+    req.match_pattern().unwrap_or_else(|| "-".to_string())
 }

@@ -57,11 +57,32 @@ impl Throttle {
     }
 }
 
-/// The client address (the TCP peer).
+/// The client address: the TCP peer, or — only when `ONESTOP_TRUST_PROXY`
+/// says a reverse proxy sets them — the address `X-Forwarded-For` /
+/// `Forwarded` names.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
+    let peer = || {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default()
+    };
+    if !trusts_proxy(req) {
+        return peer();
+    }
+    let info = req.connection_info();
+    match info.realip_remote_addr() {
+        Some(addr) => addr
+            .parse::<std::net::SocketAddr>()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|_| addr.chars().take(64).collect()),
+        None => peer(),
+    }
+}
+
+/// Whether proxy headers are believed (`ONESTOP_TRUST_PROXY`).
+pub fn trusts_proxy(req: &HttpRequest) -> bool {
+    req.app_data::<actix_web::web::Data<super::AppState>>()
+        .is_some_and(|s| s.settings.trust_proxy)
 }
 
 #[cfg(test)]

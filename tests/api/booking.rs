@@ -352,7 +352,7 @@ async fn booking_through_the_pages_with_confirmation_ics_print_reschedule_and_ca
             .starts_with("text/calendar")
     );
     let ics = r.text().await.unwrap();
-    assert!(ics.contains("DTSTART;TZID=Asia/Shanghai:20261202T090000"));
+    assert_ics_slot(&ics, "2026-12-02T01:00:00Z", "2026-12-02T01:30:00Z");
     let (s, html) = app.get_html(&format!("/bookings/{code}/print")).await;
     assert_eq!(s, 200);
     assert!(html.contains("print-view"));
@@ -470,4 +470,29 @@ async fn tracking_by_code_and_phone_digits_shows_only_a_masked_name() {
         }
     }
     assert!(limited);
+}
+
+/// Reads an .ics with an independent parser: one event whose start and end
+/// are these UTC instants (09:00 in Wuhai is 01:00 UTC), not floating times.
+pub fn assert_ics_slot(ics: &str, start: &str, end: &str) {
+    use icalendar::{CalendarDateTime, Component, DatePerhapsTime};
+    let calendar: icalendar::Calendar = ics.parse().expect("a valid iCalendar file");
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 1, "{ics}");
+    let utc = |d: Option<DatePerhapsTime>| match d {
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(t))) => {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }
+        other => panic!(
+            "not a UTC instant (a strict calendar would read it as floating time): {other:?}"
+        ),
+    };
+    assert_eq!(utc(events[0].get_start()), start);
+    assert_eq!(utc(events[0].get_end()), end);
+    assert!(events[0].get_summary().is_some_and(|s| !s.is_empty()));
+    assert!(events[0].get_uid().is_some());
 }

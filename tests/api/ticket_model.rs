@@ -123,7 +123,38 @@ fn world() -> World {
         utc("2026-12-01T08:00:00+08:00"),
     )
     .unwrap();
-    service::take_window(&mut conn, windows[0], clerk).unwrap();
+    service::take_window(
+        &mut conn,
+        windows[0],
+        clerk,
+        utc("2026-12-01T08:00:00+08:00"),
+    )
+    .unwrap();
+    // Someone staffs the other window: transfers go only to staffed ones.
+    let colleague = onestop::accounts::create::add_user(
+        &mut conn,
+        &onestop::accounts::create::AddUser {
+            role: Role::Clerk,
+            phone: "13904739902".into(),
+            name: "模型同事".into(),
+            password: crate::helpers::PASSWORD.into(),
+            id_number: None,
+            hall: None,
+            window: Some(other),
+            department: None,
+            must_change_password: false,
+        },
+        &state.pii,
+        utc("2026-12-01T08:00:00+08:00"),
+    )
+    .unwrap();
+    service::take_window(
+        &mut conn,
+        windows[1],
+        colleague,
+        utc("2026-12-01T08:00:00+08:00"),
+    )
+    .unwrap();
     let hash = onestop::accounts::password::hash(crate::helpers::PASSWORD).unwrap();
     let mut codes = Vec::new();
     let mut phones = Vec::new();

@@ -120,6 +120,7 @@ impl ServiceRow {
     pub fn build(
         items: Vec<ServiceItem>,
         departments: &[DepartmentSummary],
+        served: &std::collections::HashSet<crate::db::ids::ServiceId>,
         ctx: &PageCtx,
     ) -> Vec<ServiceRow> {
         items
@@ -132,7 +133,7 @@ impl ServiceRow {
                     .unwrap_or_default(),
                 category: i.category.label(ctx.lang),
                 time_limit: i.time_limit(ctx.lang),
-                bookable: i.bookable_online,
+                bookable: i.bookable_online && served.contains(&i.id),
                 id: i.id,
                 code: i.code,
                 name: i.name,
@@ -205,14 +206,16 @@ pub struct ServiceFacts {
 }
 
 impl ServiceFacts {
-    pub fn build(item: &ServiceItem, ctx: &PageCtx) -> Self {
+    pub fn build(item: &ServiceItem, bookable: bool, ctx: &PageCtx) -> Self {
         let fee = if item.fee.is_empty() || item.fee == "免费" {
             ctx.t("fee-free")
         } else {
             item.fee.clone()
         };
-        let bookable = if item.bookable_online {
+        let bookable = if bookable {
             ctx.t("bookable-yes")
+        } else if item.bookable_online {
+            ctx.t("bookable-no-window")
         } else {
             ctx.t("bookable-no")
         };
@@ -242,6 +245,8 @@ pub struct ServicePage {
     pub materials: Vec<Material>,
     pub windows: Vec<WindowPlace>,
     pub schedule: HallSchedule,
+    /// Bookable online now: the item allows it and a window serves it.
+    pub bookable: bool,
 }
 
 impl ServicePage {
