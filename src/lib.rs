@@ -28,4 +28,5 @@ pub mod queue;
 pub mod ratings;
 pub mod seed;
 pub mod startup;
+pub mod text;
 pub mod web;

@@ -83,7 +83,7 @@ async fn accounts_page(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(&identity)?;
-    let query: String = q.q.clone().unwrap_or_default().chars().take(20).collect();
+    let query = crate::text::clean_line(&q.q.clone().unwrap_or_default(), 20);
     let page = state
         .db
         .run(move |conn| {
@@ -442,7 +442,7 @@ async fn account_action(
                     "only administrators may reveal personal data",
                 ));
             }
-            let reason: String = form.reason.trim().chars().take(200).collect();
+            let reason = crate::text::clean_line(&form.reason, 200);
             if reason.is_empty() {
                 let mut page = account_view(&state, ctx, scope, id, false, String::new()).await?;
                 page.message = page.ctx.t("admin-reveal-reason-required");

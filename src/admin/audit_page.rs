@@ -68,7 +68,8 @@ async fn audit_page(
             .db
             .run(move |conn| {
                 let mut q = audit_log::table.order(audit_log::id.desc()).into_boxed();
-                let action = filter.action.trim();
+                let action = crate::text::clean_line(&filter.action, 50);
+                let action = action.as_str();
                 if !action.is_empty() {
                     q = q.filter(
                         audit_log::action

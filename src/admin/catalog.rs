@@ -50,7 +50,7 @@ fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) 
 
 fn optional_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
     let v = value.trim();
-    if v.chars().count() > max {
+    if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
         errors.push((field, "admin-error-too-long"));
     }
     v.to_string()
@@ -367,8 +367,8 @@ pub fn parse_materials(text: &str) -> Result<Vec<MaterialLine>, &'static str> {
         out.push(MaterialLine {
             name: name.to_string(),
             form,
-            copies: parts.get(2).unwrap_or(&"").chars().take(50).collect(),
-            note: parts.get(3).unwrap_or(&"").chars().take(200).collect(),
+            copies: crate::text::clean_line(parts.get(2).unwrap_or(&""), 50),
+            note: crate::text::clean_line(parts.get(3).unwrap_or(&""), 200),
         });
     }
     if out.len() > 60 {

@@ -595,7 +595,7 @@ async fn items_page(
             let chosen = scope
                 .department()
                 .or_else(|| q.department.as_deref().and_then(|d| d.parse().ok()));
-            let text: String = q.q.clone().unwrap_or_default().chars().take(50).collect();
+            let text = crate::text::clean_line(&q.q.clone().unwrap_or_default(), 50);
             let mut query = service_items::table
                 .filter(service_items::hall_id.eq(hall.id))
                 .order(service_items::code)

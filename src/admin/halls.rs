@@ -182,8 +182,8 @@ pub fn save_hall(
         0,
         240,
     );
-    let address = f.address.trim().chars().take(200).collect::<String>();
-    let phone = f.phone.trim().chars().take(30).collect::<String>();
+    let address = crate::text::clean_line(&f.address, 200);
+    let phone = crate::text::clean_line(&f.phone, 30);
     let (Some(level), Some(cutoff)) = (level, cutoff) else {
         return Err(HallError::Invalid(e));
     };
@@ -732,7 +732,7 @@ pub fn parse_bulk(text: &str) -> Result<Vec<(NaiveDate, Option<DayKind>, String)
             Some(k) => Some(DayKind::from_label(k).ok_or(i + 1)?),
             None => return Err(i + 1),
         };
-        let name: String = parts.next().unwrap_or("").trim().chars().take(50).collect();
+        let name = crate::text::clean_line(parts.next().unwrap_or(""), 50);
         out.push((date, kind, name));
     }
     Ok(out)

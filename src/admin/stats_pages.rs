@@ -525,7 +525,7 @@ fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<String>> {
                 "status-no_show",
                 "stats-check-ins",
                 "stats-walk-ins",
-                "ticket-completed",
+                "stats-served",
             ]
             .iter()
             .map(|k| ctx.t(k))

@@ -143,7 +143,12 @@ pub fn timeline(events: &[BookingEvent], lang: Lang, tz: Tz) -> Vec<TimelineEntr
     events
         .iter()
         .map(|e| TimelineEntry {
-            label: lang.t(&format!("status-{}", e.status)),
+            // The visit's end is not necessarily the business's end (a case
+            // may go on): the timeline says the window finished.
+            label: match e.status.as_str() {
+                "completed" => lang.t("ticket-completed"),
+                s => lang.t(&format!("status-{s}")),
+            },
             at: local_time(e.at, tz),
             note: e.note.clone(),
         })

@@ -218,7 +218,7 @@ pub fn advance(
             conn,
             id,
             to,
-            note.trim().chars().take(500).collect::<String>().as_str(),
+            crate::text::clean(note, 500).as_str(),
             Some(actor),
             now,
         )?;

@@ -48,6 +48,7 @@ pub struct SearchTerm {
 /// Splits a query into at most five words (spaces, full-width spaces and
 /// common punctuation separate them) and adds each word's synonyms.
 pub fn parse_query(q: &str) -> Vec<SearchTerm> {
+    let q = crate::text::clean_line(q, 200);
     q.split(|c: char| c.is_whitespace() || "，,、；;。".contains(c))
         .map(str::trim)
         .filter(|w| !w.is_empty())

@@ -356,7 +356,7 @@ pub fn parse_action(name: &str, body: &ActionBody) -> Result<Action, AppError> {
             missing: body
                 .missing_materials
                 .iter()
-                .map(|m| m.trim().to_string())
+                .map(|m| crate::text::clean_line(m, 100))
                 .filter(|m| !m.is_empty())
                 .take(50)
                 .collect(),

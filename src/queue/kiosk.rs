@@ -459,7 +459,7 @@ async fn rate(
     form: web::Form<RateForm>,
 ) -> Result<HttpResponse, AppError> {
     throttled(&state, &req)?;
-    let number = form.number.trim().to_ascii_uppercase();
+    let number = crate::text::clean_line(&form.number, 10).to_ascii_uppercase();
     let grade: i32 = form.grade.parse().unwrap_or(0);
     let comment = form.comment.clone();
     let (now, tz) = (state.clock.now_utc(), state.tz());

@@ -642,10 +642,10 @@ pub fn act(
                         return Err(QueueError::Invalid("missing_materials_required"));
                     }
                     Outcome::Incomplete => missing.join("；"),
-                    Outcome::Refused if reason.trim().is_empty() => {
+                    Outcome::Refused if crate::text::clean(reason, 500).is_empty() => {
                         return Err(QueueError::Invalid("reason_required"));
                     }
-                    Outcome::Refused => reason.trim().chars().take(500).collect(),
+                    Outcome::Refused => crate::text::clean(reason, 500),
                     _ => String::new(),
                 };
                 set_status(conn, &t, TicketStatus::Completed)?;

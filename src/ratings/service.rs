@@ -149,10 +149,11 @@ pub fn rate(
     if !(1..=5).contains(&grade) {
         return Err(RatingError::Invalid("grade"));
     }
-    let comment = comment.trim();
-    if comment.chars().count() > 500 {
+    if comment.trim().chars().count() > 500 {
         return Err(RatingError::Invalid("comment"));
     }
+    let comment = crate::text::clean(comment, 500);
+    let comment = comment.as_str();
     write_transaction(conn, |conn| {
         let t = find_ticket(conn, ticket_id)?;
         if t.status != TicketStatus::Completed {
@@ -231,7 +232,7 @@ pub fn record_step(
     note: &str,
     now: NaiveDateTime,
 ) -> Result<FollowUp, RatingError> {
-    let note: String = note.trim().chars().take(1000).collect();
+    let note = crate::text::clean(note, 1000);
     if note.is_empty() {
         return Err(RatingError::Invalid("note"));
     }

@@ -46,6 +46,12 @@ impl Drop for Browser {
 
 /// `None` (with a printed notice) when no browser is installed here.
 pub async fn browser() -> Option<Browser> {
+    browser_in_zone(None).await
+}
+
+/// A browser whose machine clock is in another time zone (`TZ`), like a
+/// hall screen's PC that was set up elsewhere.
+pub async fn browser_in_zone(tz: Option<&str>) -> Option<Browser> {
     let required = std::env::var("ONESTOP_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let (Some(driver_path), Some(chromium)) = (find_chromedriver(), find_chromium()) else {
         assert!(
@@ -62,7 +68,11 @@ pub async fn browser() -> Option<Browser> {
         .local_addr()
         .ok()?
         .port();
-    let driver = Command::new(&driver_path)
+    let mut command = Command::new(&driver_path);
+    if let Some(tz) = tz {
+        command.env("TZ", tz);
+    }
+    let driver = command
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

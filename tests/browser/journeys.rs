@@ -118,7 +118,16 @@ async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
 #[tokio::test]
 async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     let Some(b) = browser().await else { return };
-    let app = crate::helpers::spawn_app_at(crate::helpers::TEST_NOW).await;
+    let gateway = crate::helpers::SmsGateway::start(crate::helpers::Answer::Accept);
+    let start = chrono::DateTime::parse_from_rfc3339(crate::helpers::TEST_NOW)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let url = gateway.url.clone();
+    let app = crate::helpers::spawn_app_with(move |s| {
+        s.now = Some(start);
+        s.sms_webhook = Some(url);
+    })
+    .await;
     let c = &b.client;
 
     // Register with real name, ID number and phone.
@@ -159,6 +168,24 @@ async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     );
     let materials = text(c, Locator::Css(".material-list")).await;
     assert!(materials.contains("居民身份证"));
+
+    // The text message reached the gateway, and the page says so (only then).
+    let sms = gateway
+        .wait_for(10, |m| m.kind == "confirmation")
+        .await
+        .expect("the confirmation SMS");
+    assert_eq!(sms.to, "13804731001");
+    assert!(sms.text.contains(&code), "{}", sms.text);
+    let mut said = String::new();
+    for _ in 0..50 {
+        c.refresh().await.unwrap();
+        said = text(c, Locator::Id("sms-state")).await;
+        if said.contains("已发送") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(said, "确认短信已发送至 138****1001。");
 
     // My bookings lists it as upcoming.
     c.goto(&app.url("/bookings")).await.unwrap();
@@ -415,5 +442,29 @@ async fn an_administrator_adds_an_item_assigns_a_window_and_a_resident_books_it(
     assert!(summary.contains("9 号窗口 社会救助窗口"), "{summary}");
     let title = text(c, Locator::Css("h1")).await;
     assert!(title.contains("老年人优待证办理"), "{title}");
+    c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_calling_board_shows_the_halls_time_whatever_the_screens_zone() {
+    // The screen's PC thinks it is in New York; the hall is in Wuhai.
+    let Some(b) = crate::driver::browser_in_zone(Some("America/New_York")).await else {
+        return;
+    };
+    let app = crate::helpers::spawn_app_at("2026-12-01T08:00:00+08:00").await;
+    let c = &b.client;
+    c.goto(&app.url("/display")).await.unwrap();
+    let pc_hour = c
+        .execute("return new Date().getHours();", vec![])
+        .await
+        .unwrap();
+    assert_ne!(
+        pc_hour.as_i64(),
+        Some(8),
+        "the PC's own clock differs: {pc_hour}"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let clock = text(c, Locator::Id("clock")).await;
+    assert!(clock.starts_with("08:00:"), "the hall's clock: {clock}");
     c.clone().close().await.unwrap();
 }
