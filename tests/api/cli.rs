@@ -183,3 +183,45 @@ fn user_add_reads_the_password_from_stdin_and_refuses_bad_input() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--password-stdin"));
 }
+
+#[test]
+fn full_width_and_multi_byte_id_numbers_on_the_command_line_never_panic() {
+    let db = TestDb::new(TestBackend::from_env());
+    let id = crate::helpers::id_number(11);
+    let wide: String = id
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    let args = |id: &str, phone: &str| {
+        vec![
+            "user".to_string(),
+            "add".into(),
+            "--role".into(),
+            "resident".into(),
+            "--phone".into(),
+            phone.into(),
+            "--name".into(),
+            "全角".into(),
+            "--id-number".into(),
+            id.into(),
+            "--password-stdin".into(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        onestop(&db, &a, Some("Wuhai-Hall-2026\n"))
+    };
+    let out = run(args(&wide, "13804739001"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(args(&"８".repeat(17), "13804739002"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = run(args("15030219850612301😀", "13804739003"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a clear error, not a panic (101)"
+    );
+    let err = stderr(&out);
+    assert!(!err.contains("panicked") && !err.contains("😀"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
