@@ -8,11 +8,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::accounts::create::{AddUser, AddUserError, add_user};
 use crate::accounts::models::Role;
-use crate::accounts::pii::PiiKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
 use crate::i18n::Lang;
+use crate::pii::PiiKeys;
 use crate::startup::Application;
 use crate::{keys, seed};
 
@@ -230,10 +230,7 @@ fn seed_command(demo: bool) -> anyhow::Result<()> {
                 "demo bookings (track them at /track with the code and the phone's last 4 digits):"
             );
             for (phone, code, what) in bookings {
-                println!(
-                    "  {code}  {}  {what}",
-                    crate::accounts::pii::mask_phone(&phone)
-                );
+                println!("  {code}  {}  {what}", crate::pii::mask_phone(&phone));
             }
         }
     }
@@ -317,7 +314,7 @@ fn user_add(args: UserAdd) -> anyhow::Result<()> {
         "created {} account {} ({})",
         role.as_str(),
         id,
-        crate::accounts::pii::mask_phone(&input.phone)
+        crate::pii::mask_phone(&input.phone)
     );
     Ok(())
 }

@@ -9,17 +9,18 @@ use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::accounts::hasher::Hasher;
-use crate::accounts::pii::{PiiKeys, derive_key};
+use crate::accounts::{access, identity};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Backend, Db};
 use crate::error::AppError;
 use crate::notify::gateway::Gateway;
 use crate::notify::worker::{OutboxSignal, Worker};
+use crate::pii::{PiiKeys, derive_key};
 use crate::queue::events::EventBus;
 use crate::web::throttle::Throttle;
-use crate::web::{AppState, access, assets, errors, health, identity, lang, middleware};
-use crate::{accounts, admin, booking, cases, catalog, keys, queue, ratings, seed};
+use crate::web::{AppState, assets, errors, health, lang, middleware};
+use crate::{accounts, admin, booking, cases, catalog, keys, queue, ratings, seed, visit};
 
 pub struct Application {
     port: u16,
@@ -27,16 +28,31 @@ pub struct Application {
     state: AppState,
 }
 
+/// The features' services, registered beside [`AppState`] as their own
+/// `web::Data` so that the plumbing knows none of them.
+#[derive(Clone)]
+pub struct Services {
+    pub hasher: Hasher,
+    pub events: EventBus,
+    pub outbox: OutboxSignal,
+}
+
+/// What [`prepare`] readies: the shared state and the features' services.
+pub struct Prepared {
+    pub state: AppState,
+    pub services: Services,
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let settings_for_setup = settings.clone();
-        let state =
+        let Prepared { state, services } =
             actix_web::rt::task::spawn_blocking(move || prepare(settings_for_setup)).await??;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let gateway = Gateway::from_config(settings.sms_webhook.as_deref())?;
-        let server = serve(listener, state.clone())?;
+        let server = serve(listener, state.clone(), services.clone())?;
         // Every instance delivers messages; claims keep them from sending
         // one twice. The task ends with the server's runtime.
         actix_web::rt::spawn(
@@ -44,7 +60,7 @@ impl Application {
                 db: state.db.clone(),
                 clock: state.clock.clone(),
                 gateway,
-                signal: state.outbox.clone(),
+                signal: services.outbox.clone(),
                 poll: settings.outbox_poll,
             }
             .run(),
@@ -75,7 +91,7 @@ impl Application {
 }
 
 /// Connects, migrates, seeds an empty database and loads the keys.
-pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+pub fn prepare(settings: Settings) -> anyhow::Result<Prepared> {
     let backend = Backend::from_url(&settings.database_url)?;
     let pool = db::connect(&settings.database_url, settings.pool_size)?;
     let mut conn = pool.get().map_err(|e| db::DbSetupError::Unreachable {
@@ -109,18 +125,21 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         queue::events::spawn_pg_listener(settings.database_url.clone(), &events);
     }
     drop(conn);
-    Ok(AppState {
+    let state = AppState {
         db: Db::new(pool, backend),
         clock,
         settings: Arc::new(settings),
         pii,
         master_key,
         csrf_key,
-        hasher: Hasher::for_this_machine(),
         throttle: Arc::new(Throttle::default()),
-        outbox: OutboxSignal::default(),
+    };
+    let services = Services {
+        hasher: Hasher::for_this_machine(),
         events,
-    })
+        outbox: OutboxSignal::default(),
+    };
+    Ok(Prepared { state, services })
 }
 
 fn json_config() -> web::JsonConfig {
@@ -152,19 +171,25 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound.into())
 }
 
-pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyhow::Result<Server> {
     let https = state.settings.cookie_secure;
     let workers = state.settings.workers;
     let data = web::Data::new(state);
+    let hasher = web::Data::new(services.hasher);
+    let events = web::Data::new(services.events);
+    let outbox = web::Data::new(services.outbox);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(hasher.clone())
+            .app_data(events.clone())
+            .app_data(outbox.clone())
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
             .app_data(web::PayloadConfig::default().limit(4 * 1024 * 1024))
             .app_data(web::FormConfig::default().limit(64 * 1024))
-            .wrap(from_fn(middleware::wake_outbox))
+            .wrap(from_fn(crate::notify::worker::wake_outbox))
             .wrap(from_fn(access::enforce))
             .wrap(from_fn(identity::identify))
             .wrap(errors::error_pages())
@@ -180,12 +205,14 @@ pub fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     .configure(catalog::api::configure)
                     .configure(accounts::api::configure)
                     .configure(booking::api::configure)
+                    .configure(visit::api::configure)
                     .configure(queue::api::configure),
             )
             .configure(catalog::pages::configure)
             .configure(accounts::routes::configure)
             .configure(ratings::pages::configure)
             .configure(booking::pages::configure)
+            .configure(visit::pages::configure)
             .configure(queue::kiosk::configure)
             .configure(queue::clerk::configure)
             .configure(queue::display::configure)

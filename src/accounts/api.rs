@@ -1,16 +1,18 @@
 //! `/api/v1/auth`: registration and bearer tokens.
 
+use super::hasher::Hasher;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::create::AddUserError;
 use super::models::Role;
 use super::{routes, session, signin};
+use crate::accounts::Identity;
 use crate::db::ids::AccountId;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
-use crate::web::{AppState, Identity};
 
 #[derive(Deserialize)]
 struct RegisterBody {
@@ -38,6 +40,7 @@ fn invalid_code(field: &str) -> &'static str {
 #[post("/auth/register")]
 async fn register(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     body: web::Json<RegisterBody>,
 ) -> Result<HttpResponse, AppError> {
@@ -46,6 +49,7 @@ async fn register(
     }
     match routes::register_resident(
         &state,
+        &hasher,
         &body.name,
         &body.id_number,
         &body.phone,
@@ -85,14 +89,21 @@ struct TokenJson {
 #[post("/auth/login")]
 async fn login(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, AppError> {
     if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
         return Err(AppError::TooManyRequests);
     }
-    let Some(account) =
-        signin::authenticate(&state, &body.phone, &body.password, &client_ip(&req)).await?
+    let Some(account) = signin::authenticate(
+        &state,
+        &hasher,
+        &body.phone,
+        &body.password,
+        &client_ip(&req),
+    )
+    .await?
     else {
         return Err(AppError::InvalidCredentials);
     };
@@ -123,13 +134,13 @@ struct PasswordBody {
 #[post("/auth/password")]
 async fn change_password(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     identity: Identity,
     body: web::Json<PasswordBody>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.user.ok_or(AppError::Unauthorized)?.account;
-    let ok = state
-        .hasher
+    let ok = hasher
         .verify(
             body.current_password
                 .chars()
@@ -144,10 +155,10 @@ async fn change_password(
     if let Err(k) = super::password::check_strength(&body.new_password) {
         return Err(AppError::invalid("weak_password", Lang::En.t(k)));
     }
-    let hash = state.hasher.hash(body.new_password.clone()).await?;
+    let hash = hasher.hash(body.new_password.clone()).await?;
     let now = state.clock.now_utc();
     let (id, role) = (user.id, user.role);
-    let actor = crate::audit::Actor::of(&user, &client_ip(&req));
+    let actor = user.actor(&client_ip(&req));
     let (token, expires) = state
         .db
         .run(move |conn| {

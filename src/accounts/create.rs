@@ -5,13 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::{NewAccount, Role};
-use super::pii::PiiKeys;
 use super::{password, repo, validate};
 use crate::catalog::models::{Department, Window};
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, HallId};
 use crate::db::schema::{departments, windows};
 use crate::hall::repo as hall_repo;
+use crate::pii::PiiKeys;
 
 #[derive(Debug, Clone)]
 pub struct AddUser {

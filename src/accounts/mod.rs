@@ -1,14 +1,17 @@
 //! Accounts of residents and staff: roles, real-name validation, password
 //! hashing and the protection of personal information (PIPL).
 
+pub mod access;
 pub mod api;
 pub mod create;
 pub mod hasher;
+pub mod identity;
 pub mod models;
 pub mod password;
-pub mod pii;
 pub mod repo;
 pub mod routes;
 pub mod session;
 pub mod signin;
 pub mod validate;
+
+pub use identity::{CurrentUser, Identity};

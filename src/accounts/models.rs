@@ -3,23 +3,8 @@ use diesel::prelude::*;
 
 use crate::db::ids::{AccountId, DepartmentId, HallId, WindowId};
 use crate::db::schema::accounts;
-use crate::text_enum;
 
-text_enum!(
-    /// What an account may do; every route declares the roles it admits.
-    Role {
-        Resident = "resident",
-        Clerk = "clerk",
-        DeptAdmin = "dept_admin",
-        Admin = "admin",
-    }
-);
-
-impl Role {
-    pub fn is_staff(self) -> bool {
-        !matches!(self, Role::Resident)
-    }
-}
+pub use crate::web::viewer::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
@@ -41,6 +26,13 @@ pub struct Account {
     pub updated_at: NaiveDateTime,
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,
+}
+
+impl Account {
+    /// This account as the audit trail records it.
+    pub fn actor(&self, ip: &str) -> crate::audit::Actor {
+        crate::audit::Actor::account(self.id, self.role.as_str(), ip)
+    }
 }
 
 #[derive(Debug, Insertable)]

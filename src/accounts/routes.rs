@@ -1,5 +1,6 @@
 //! Registration, sign-in, sign-out and the account page.
 
+use super::hasher::Hasher;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -7,14 +8,15 @@ use serde::Deserialize;
 
 use super::create::{AddUser, AddUserError, insert_user, validate_user};
 use super::models::{Account, Role};
-use super::pii::{mask_id_number, mask_name, mask_phone};
 use super::{password, session, signin};
+use crate::accounts::Identity;
+use crate::accounts::identity::{clear_session_cookie, session_cookie};
 use crate::error::AppError;
+use crate::pii::{mask_id_number, mask_name, mask_phone};
 use crate::web::forms::{FormErrors, private_page};
-use crate::web::identity::{clear_session_cookie, session_cookie};
 use crate::web::lang::safe_next;
 use crate::web::throttle::{Bucket, client_ip};
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 /// Where each role lands after signing in.
 pub fn home_for(role: Role) -> &'static str {
@@ -109,6 +111,7 @@ struct LoginForm {
 #[post("/login")]
 async fn login(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     ctx: PageCtx,
     identity: Identity,
@@ -118,7 +121,15 @@ async fn login(
     if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
         return Err(AppError::TooManyRequests);
     }
-    match signin::authenticate(&state, &form.phone, &form.password, &client_ip(&req)).await? {
+    match signin::authenticate(
+        &state,
+        &hasher,
+        &form.phone,
+        &form.password,
+        &client_ip(&req),
+    )
+    .await?
+    {
         Some(account) => {
             let to = landing(form.next.as_deref(), account.role);
             start_session(&state, &req, &identity, &account, &to).await
@@ -146,7 +157,7 @@ async fn logout(
         && let Some(token) = user.session_token
     {
         let now = state.clock.now_utc();
-        let actor = crate::audit::Actor::of(&user.account, &client_ip(&req));
+        let actor = user.account.actor(&client_ip(&req));
         let id = user.account.id;
         state
             .db
@@ -234,6 +245,7 @@ fn resident_input(name: &str, id_number: &str, phone: &str, pw: &str) -> AddUser
 /// Registration through the bounded hasher; shared by the page and the API.
 pub async fn register_resident(
     state: &AppState,
+    hasher: &Hasher,
     name: &str,
     id_number: &str,
     phone: &str,
@@ -242,8 +254,7 @@ pub async fn register_resident(
     let input = resident_input(name, id_number, phone, pw);
     let now = state.clock.now_utc();
     let valid = validate_user(&input, state.clock.today_in(state.tz()))?;
-    let hash = state
-        .hasher
+    let hash = hasher
         .hash(input.password.clone())
         .await
         .map_err(|e| AddUserError::Internal(e.to_string()))?;
@@ -264,6 +275,7 @@ pub async fn register_resident(
 #[post("/register")]
 async fn register(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     ctx: PageCtx,
     identity: Identity,
@@ -292,6 +304,7 @@ async fn register(
     let result = if errors.is_empty() {
         register_resident(
             &state,
+            &hasher,
             &form.name,
             &form.id_number,
             &form.phone,
@@ -409,6 +422,7 @@ struct PasswordForm {
 #[post("/account/password")]
 async fn change_password(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     ctx: PageCtx,
     identity: Identity,
@@ -416,8 +430,7 @@ async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(ANYONE)?.clone();
     let mut errors = FormErrors::default();
-    let current_ok = state
-        .hasher
+    let current_ok = hasher
         .verify(
             form.current.clone(),
             Some(user.account.password_hash.clone()),
@@ -437,7 +450,7 @@ async fn change_password(
         page.errors = errors;
         return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = state.hasher.hash(form.new_password.clone()).await?;
+    let hash = hasher.hash(form.new_password.clone()).await?;
     let now = state.clock.now_utc();
     let id = user.account.id;
     let account = state

@@ -7,13 +7,13 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::Account;
-use super::pii::mask_phone;
 use super::{repo, validate};
 use crate::audit::{self, Actor, AuditResult};
 use crate::db::DbConn;
 use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
 use crate::error::AppError;
+use crate::pii::mask_phone;
 use crate::web::AppState;
 
 /// Failures allowed before the first lock.
@@ -62,6 +62,7 @@ fn record_success(conn: &mut DbConn, id: AccountId) -> QueryResult<()> {
 /// for every kind of failure.
 pub async fn authenticate(
     state: &AppState,
+    hasher: &super::hasher::Hasher,
     phone: &str,
     password: &str,
     ip: &str,
@@ -81,8 +82,7 @@ pub async fn authenticate(
         .filter(|a| !a.disabled && a.locked_until.is_none_or(|until| until <= now))
         .map(|a| a.password_hash.clone());
     let usable = usable_hash.is_some();
-    let ok = state
-        .hasher
+    let ok = hasher
         .verify(
             password.chars().take(super::password::MAX_LEN).collect(),
             usable_hash,
@@ -90,7 +90,7 @@ pub async fn authenticate(
         .await?;
     match (account, ok) {
         (Some(a), true) if usable => {
-            let (id, actor) = (a.id, Actor::of(&a, ip));
+            let (id, actor) = (a.id, a.actor(ip));
             state
                 .db
                 .run(move |conn| {

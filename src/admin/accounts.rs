@@ -3,6 +3,7 @@
 //! (their sessions end at once). Residents' personal data stays masked;
 //! revealing a full ID number is a deliberate, audited act.
 
+use crate::accounts::hasher::Hasher;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -11,21 +12,22 @@ use serde::Deserialize;
 
 use super::Scope;
 use super::catalog_pages::hall_for;
+use crate::accounts::Identity;
 use crate::accounts::create::{AddUser, AddUserError, add_user};
 use crate::accounts::models::{Account, Role};
-use crate::accounts::pii::{mask_id_number, mask_name, mask_phone};
 use crate::accounts::{repo, session};
-use crate::audit::{self, Actor, AuditResult};
+use crate::audit::audit_action;
+use crate::audit::{self, AuditResult};
 use crate::catalog::models::{Department, Window};
 use crate::db::ids::AccountId;
 use crate::db::schema::{accounts, departments, windows};
 use crate::db::write_transaction;
 use crate::error::AppError;
-use crate::queue::api::audit_action;
+use crate::pii::{mask_id_number, mask_name, mask_phone};
 use crate::seed::demo::random_password;
 use crate::web::forms::{FormErrors, private_page};
 use crate::web::throttle::client_ip;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 pub struct AccountRow {
     pub id: i32,
@@ -276,7 +278,7 @@ async fn account_create(
         .db
         .run(move |conn| Ok(add_user(conn, &inp, &keys, now)))
         .await?;
-    let actor = Actor::of(&scope.account, &client_ip(&req));
+    let actor = scope.account.actor(&client_ip(&req));
     let audit_result: Result<(), AppError> = result
         .as_ref()
         .map(|_| ())
@@ -421,6 +423,7 @@ struct ActionForm {
 #[post("/admin/accounts/{id}/{action}")]
 async fn account_action(
     state: web::Data<AppState>,
+    hasher: web::Data<Hasher>,
     req: HttpRequest,
     ctx: PageCtx,
     identity: Identity,
@@ -431,7 +434,7 @@ async fn account_action(
     let (id, action) = path.into_inner();
     let id: AccountId = id.parse().map_err(|_| AppError::NotFound)?;
     let now = state.clock.now_utc();
-    let actor = Actor::of(&scope.account, &client_ip(&req));
+    let actor = scope.account.actor(&client_ip(&req));
     let target = format!("account:{id}");
     match action.as_str() {
         "reveal" => {
@@ -470,7 +473,7 @@ async fn account_action(
         "reset" => {
             let password = random_password();
             let pw = password.clone();
-            let hash = state.hasher.hash(pw).await?;
+            let hash = hasher.hash(pw).await?;
             let s2 = scope.clone();
             let result = state
                 .db

@@ -9,13 +9,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::Scope;
+use crate::accounts::Identity;
 use crate::audit::AuditEntry;
-use crate::booking::views::local_time;
+use crate::clock::format_local as local_time;
 use crate::db::ids::AccountId;
 use crate::db::schema::audit_log;
 use crate::error::AppError;
 use crate::web::forms::private_page;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct AuditFilter {

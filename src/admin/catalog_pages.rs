@@ -9,20 +9,20 @@ use serde::Deserialize;
 
 use super::Scope;
 use super::catalog::{self, DepartmentForm, ItemForm, SaveError, WindowForm};
-use crate::audit::Actor;
+use crate::accounts::Identity;
+use crate::audit::{audit_action, audit_save};
 use crate::catalog::models::{Category, Delivery, Department, ServiceItem, Subject, Window};
 use crate::catalog::repo as catalog_repo;
+use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{departments, service_items, window_services, windows, zones};
 use crate::error::AppError;
 use crate::hall::models::{Hall, Zone};
 use crate::hall::repo as hall_repo;
-use crate::queue::api::{audit_action, audit_save};
-use crate::queue::service::local;
 use crate::web::forms::{FormErrors, private_page, see_other};
 use crate::web::throttle::client_ip;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 /// The hall being configured: `?hall=` for administrators (the city hall by
 /// default), the manager's own hall otherwise.
@@ -205,7 +205,7 @@ async fn save_department_page(
     hall_raw: Option<String>,
     form: DepartmentForm,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::of(&scope.account, &client_ip(req));
+    let actor = scope.account.actor(&client_ip(req));
     let result = state
         .db
         .run(move |conn| {
@@ -464,7 +464,7 @@ async fn save_window_page(
     hall_raw: Option<String>,
     form: WindowForm,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::of(&scope.account, &client_ip(req));
+    let actor = scope.account.actor(&client_ip(req));
     let now = state.clock.now_utc();
     let today = local(now, state.tz()).date();
     let (hall, saved, form, zones, depts) = state
@@ -780,7 +780,7 @@ async fn save_item_page(
     hall_raw: Option<String>,
     form: ItemForm,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::of(&scope.account, &client_ip(req));
+    let actor = scope.account.actor(&client_ip(req));
     let (hall, saved, form, depts) = state
         .db
         .run(move |conn| {
@@ -1032,7 +1032,7 @@ async fn matrix_save(
         .find(|(k, _)| k == "department")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let actor = Actor::of(&scope.account, &client_ip(&req));
+    let actor = scope.account.actor(&client_ip(&req));
     let result = state
         .db
         .run(move |conn| {

@@ -15,22 +15,22 @@ use serde::de::DeserializeOwned;
 
 use super::Scope;
 use super::stats_pages::csv_response;
-use crate::audit::Actor;
+use crate::accounts::Identity;
+use crate::audit::audit_action;
 use crate::booking::models::BookingStatus;
 use crate::catalog::models::{Category, Delivery, MaterialForm, Subject};
+use crate::clock::local;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId, ZoneId};
 use crate::db::schema::{
     bookings, departments, halls, service_items, service_materials, window_services, windows, zones,
 };
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
-use crate::queue::api::audit_action;
-use crate::queue::service::local;
 use crate::seed::catalogue::{DepartmentRow, ItemRow, MaterialRow, MatrixRow, WindowRow};
 use crate::seed::labels::{ZhLabel, yes_no};
 use crate::web::forms::private_page;
 use crate::web::throttle::client_ip;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 crate::text_enum!(
     Kind {
@@ -785,7 +785,7 @@ async fn import_post(
             .map_err(|e| AppError::invalid("invalid", format!("{e:?}")));
         audit_action(
             &state,
-            Actor::of(&scope.account, &client_ip(&req)),
+            scope.account.actor(&client_ip(&req)),
             "admin.catalogue.import",
             kind.as_str().to_string(),
             &audit_result,

@@ -9,20 +9,20 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::Scope;
+use crate::accounts::Identity;
 use crate::accounts::create::FieldErrors;
-use crate::audit::Actor;
+use crate::audit::{audit_action, audit_save};
+use crate::clock::local;
 use crate::db::ids::HallId;
 use crate::db::schema::{calendar_days, halls, opening_hours, slot_counters, windows};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
 use crate::hall::models::{CalendarDay, DayKind, Hall, HallLevel, OpeningHours};
 use crate::hall::repo as hall_repo;
-use crate::queue::api::{audit_action, audit_save};
-use crate::queue::service::local;
 use crate::seed::labels::ZhLabel;
 use crate::web::forms::{FormErrors, private_page, see_other};
 use crate::web::throttle::client_ip;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct HallForm {
@@ -397,7 +397,7 @@ async fn save_hall_page(
     form: HallForm,
 ) -> Result<HttpResponse, AppError> {
     let today = local(state.clock.now_utc(), state.tz()).date();
-    let actor = Actor::of(&scope.account, &client_ip(req));
+    let actor = scope.account.actor(&client_ip(req));
     let (saved, form, parents) = state
         .db
         .run(move |conn| {
@@ -583,7 +583,7 @@ async fn hours_save(
     let scope = Scope::admin(&identity)?;
     let id: HallId = id.parse().map_err(|_| AppError::NotFound)?;
     let parsed = parse_week(id, &fields);
-    let actor = Actor::of(&scope.account, &client_ip(&req));
+    let actor = scope.account.actor(&client_ip(&req));
     let result = match parsed {
         Ok(week) => state
             .db
@@ -759,7 +759,7 @@ async fn calendar_save(
         .year
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or(this_year);
-    let actor = Actor::of(&scope.account, &client_ip(&req));
+    let actor = scope.account.actor(&client_ip(&req));
     match parse_bulk(&form.bulk) {
         Ok(entries) => {
             let n = entries.len();

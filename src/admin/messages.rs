@@ -8,12 +8,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::Scope;
-use crate::accounts::pii::mask_phone;
+use crate::accounts::Identity;
 use crate::clock::format_local;
 use crate::error::AppError;
 use crate::notify::{MessageStatus, outbox};
+use crate::pii::mask_phone;
 use crate::web::forms::private_page;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 pub struct MessageRow {
     pub created: String,

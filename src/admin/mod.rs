@@ -15,10 +15,10 @@ pub mod stats;
 pub mod stats_pages;
 pub mod svg;
 
+use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
 use crate::db::ids::{DepartmentId, HallId};
 use crate::error::AppError;
-use crate::web::Identity;
 
 /// What the signed-in manager may see and change.
 #[derive(Debug, Clone)]

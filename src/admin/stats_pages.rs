@@ -13,16 +13,17 @@ use super::catalog_pages::hall_for;
 pub use super::spreadsheet::csv_response;
 use super::stats::{self, Report, StatsFilter, WAIT_BUCKETS};
 use super::svg::{Series, stacked_bars};
+use crate::accounts::Identity;
 use crate::catalog::models::{Department, ServiceItem, Window};
+use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, ServiceId, WindowId};
 use crate::db::schema::{departments, service_items, tickets, windows};
 use crate::error::AppError;
 use crate::hall::models::Hall;
 use crate::queue::models::Ticket;
-use crate::queue::service::local;
 use crate::web::forms::private_page;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 pub struct WindowState {
     pub number: i32,

@@ -2,23 +2,19 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use chrono_tz::Tz;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::code;
 use super::models::{Booking, BookingStatus};
 use super::service::{self, BookRequest, BookingError, Offer};
-use super::{code, repo, track};
+use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::accounts::validate;
-use crate::cases::models::CaseJson;
 use crate::db::DbConn;
 use crate::db::ids::{HallId, ServiceId};
 use crate::error::AppError;
-use crate::queue::api::TicketJson;
-use crate::web::throttle::{Bucket, client_ip};
-use crate::web::{AppState, Identity};
+use crate::web::AppState;
 
 impl From<BookingError> for AppError {
     fn from(e: BookingError) -> Self {
@@ -114,32 +110,10 @@ pub struct BookingJson {
     pub end: String,
     pub window_number: i32,
     pub window_name: String,
-    pub ticket: Option<TicketJson>,
-    pub case: Option<CaseJson>,
-}
-
-/// The ticket and case of a booking, if the visit got that far.
-fn visit_of(
-    conn: &mut DbConn,
-    booking: i32,
-    now: NaiveDateTime,
-    tz: Tz,
-) -> Result<(Option<TicketJson>, Option<CaseJson>), AppError> {
-    let Some(t) = crate::queue::service::for_booking(conn, booking)? else {
-        return Ok((None, None));
-    };
-    let case = crate::cases::service::for_ticket(conn, t.id)?.map(|c| CaseJson::of(&c));
-    Ok((Some(TicketJson::load(conn, t, now, tz, true)?), case))
 }
 
 impl BookingJson {
-    /// For the booking's owner or staff (the ticket carries the code).
-    pub fn load(
-        conn: &mut DbConn,
-        b: Booking,
-        now: NaiveDateTime,
-        tz: Tz,
-    ) -> Result<BookingJson, AppError> {
+    pub fn load(conn: &mut DbConn, b: Booking) -> Result<BookingJson, AppError> {
         use crate::db::schema::{service_items, windows};
         use diesel::prelude::*;
         let service_name: String = service_items::table
@@ -150,7 +124,6 @@ impl BookingJson {
             .find(b.window_id)
             .select((windows::number, windows::name))
             .first(conn)?;
-        let (ticket, case) = visit_of(conn, b.id, now, tz)?;
         Ok(BookingJson {
             code: b.code,
             status: b.status,
@@ -162,8 +135,6 @@ impl BookingJson {
             end: b.end_time.format("%H:%M").to_string(),
             window_number: number,
             window_name,
-            ticket,
-            case,
         })
     }
 }
@@ -193,59 +164,10 @@ async fn create_booking(
         .db
         .run(move |conn| {
             let booking = service::book(conn, &req, now, tz)?;
-            BookingJson::load(conn, booking, now, tz)
+            BookingJson::load(conn, booking)
         })
         .await?;
     Ok(HttpResponse::Created().json(json))
-}
-
-#[get("/bookings")]
-async fn list_bookings(
-    state: web::Data<AppState>,
-    identity: Identity,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(&[Role::Resident])?.account.id;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let list = state
-        .db
-        .run(move |conn| {
-            repo::list_for_account(conn, account)?
-                .into_iter()
-                .map(|b| BookingJson::load(conn, b, now, tz))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
-}
-
-#[get("/bookings/{code}")]
-async fn show_booking(
-    state: web::Data<AppState>,
-    identity: Identity,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let user = identity
-        .require(&[Role::Resident, Role::Clerk, Role::DeptAdmin, Role::Admin])?
-        .account
-        .clone();
-    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let json = state
-        .db
-        .run(move |conn| {
-            let b = repo::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
-            let allowed = match user.role {
-                Role::Resident => b.account_id == user.id,
-                Role::Admin => true,
-                Role::Clerk | Role::DeptAdmin => user.hall_id == Some(b.hall_id),
-            };
-            if !allowed {
-                return Err(AppError::NotFound);
-            }
-            BookingJson::load(conn, b, now, tz)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(json))
 }
 
 #[derive(Serialize)]
@@ -273,81 +195,8 @@ async fn cancel_booking(
     }))
 }
 
-#[derive(Serialize)]
-struct TrackJson {
-    code: String,
-    status: BookingStatus,
-    name: String,
-    service: String,
-    service_id: ServiceId,
-    date: String,
-    start: String,
-    window_number: i32,
-    /// The ticket without the booking code (the caller typed it, but this
-    /// answer may be seen by others at the kiosk).
-    ticket: Option<TicketJson>,
-    position: Option<i64>,
-    case: Option<CaseJson>,
-}
-
-#[get("/track")]
-async fn track_booking(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    params: web::Query<HashMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
-        return Err(AppError::TooManyRequests);
-    }
-    let code = params
-        .get("code")
-        .and_then(|c| code::normalise(c))
-        .ok_or(AppError::NotFound)?;
-    let last4 = validate::phone_last4(
-        params
-            .get("phone_last4")
-            .map(String::as_str)
-            .unwrap_or_default(),
-    )
-    .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let (t, ticket, case) = state
-        .db
-        .run(move |conn| {
-            let Some(t) = track::find(conn, &code, &last4)? else {
-                return Err(AppError::NotFound);
-            };
-            let (ticket, case) = match crate::queue::service::for_booking(conn, t.booking.id)? {
-                Some(tk) => {
-                    let case =
-                        crate::cases::service::for_ticket(conn, tk.id)?.map(|c| CaseJson::of(&c));
-                    (Some(TicketJson::load(conn, tk, now, tz, false)?), case)
-                }
-                None => (None, None),
-            };
-            Ok((t, ticket, case))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(TrackJson {
-        code: t.booking.code,
-        status: t.booking.status,
-        name: t.masked_name,
-        service: t.service.name,
-        service_id: t.service.id,
-        date: t.booking.day.format("%Y-%m-%d").to_string(),
-        start: t.booking.start_time.format("%H:%M").to_string(),
-        window_number: t.window.number,
-        position: ticket.as_ref().and_then(|t| t.position),
-        ticket,
-        case,
-    }))
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_slots)
         .service(create_booking)
-        .service(list_bookings)
-        .service(show_booking)
-        .service(cancel_booking)
-        .service(track_booking);
+        .service(cancel_booking);
 }

@@ -1,8 +1,8 @@
 //! Resident pages: choose a slot, my bookings, one booking (QR code, .ics,
 //! print), cancel, reschedule; and public tracking.
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -10,19 +10,15 @@ use super::api::{parse_date, parse_time};
 use super::models::BookingStatus;
 use super::service::{self, BookRequest, BookingError, Offer};
 use super::views::*;
-use super::{code, ics, repo, track};
+use super::{code, repo};
+use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::accounts::validate;
 use crate::catalog::pages::views::date_label;
-use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::error::AppError;
-use crate::notify::views::MessageView;
-use crate::notify::{MessageKind, outbox};
 use crate::web::forms::{private_page, see_other};
-use crate::web::throttle::{Bucket, client_ip};
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 const RESIDENT: &[Role] = &[Role::Resident];
 
@@ -170,7 +166,7 @@ async fn create_booking(
     }
 }
 
-fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
+pub fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
     match e {
         BookingError::Suspended(until) => {
             ctx.tv("book-error-suspended", &date_label(ctx.lang, *until))
@@ -190,259 +186,6 @@ fn status_of(e: &BookingError) -> StatusCode {
         | BookingError::NotBookable
         | BookingError::NoWindow => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
-    }
-}
-
-#[get("/bookings")]
-async fn bookings_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let page = state
-        .db
-        .run(move |conn| {
-            let mut upcoming = Vec::new();
-            let mut past = Vec::new();
-            for b in repo::list_for_account(conn, account)? {
-                let view = BookingView::load(conn, &b, ctx.lang)?;
-                if b.status.is_active() {
-                    upcoming.push(view)
-                } else {
-                    past.push(view)
-                }
-            }
-            upcoming.reverse();
-            let messages = outbox::for_account(conn, account)?
-                .iter()
-                .map(|m| MessageView::of(m, ctx.lang, tz, now))
-                .collect();
-            Ok(BookingsPage {
-                ctx,
-                upcoming,
-                past,
-                messages,
-            })
-        })
-        .await?;
-    private_page(StatusCode::OK, &page)
-}
-
-#[derive(Deserialize, Default)]
-struct DetailQuery {
-    new: Option<String>,
-    cancelled: Option<String>,
-    moved: Option<String>,
-    rated: Option<String>,
-    rating_error: Option<String>,
-}
-
-fn detail_page(
-    conn: &mut DbConn,
-    state: &AppState,
-    ctx: PageCtx,
-    account: crate::db::ids::AccountId,
-    code: &str,
-    print: bool,
-) -> Result<BookingPage, AppError> {
-    let code = code::normalise(code).ok_or(AppError::NotFound)?;
-    let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let offer = Offer::load(conn, b.service_id, now, tz)?;
-    let deadline = offer.schedule.cancel_deadline(b.day, b.start_time);
-    let events = repo::events_of(conn, b.id)?;
-    let phone = crate::accounts::repo::find_account(conn, account)?
-        .map(|a| crate::accounts::pii::mask_phone(&a.phone))
-        .unwrap_or_default();
-    let sms = outbox::latest_for_booking(conn, b.id, MessageKind::Confirmation)?
-        .map(|m| confirmation_line(&m, ctx.lang, &phone))
-        .unwrap_or_default();
-    Ok(BookingPage {
-        sms,
-        how_checkin: checkin_text(ctx.lang, &offer.schedule.hall),
-        qr_svg: qr_svg(&b.code),
-        materials: catalog_repo::materials_of(conn, b.service_id)?,
-        timeline: timeline(&events, ctx.lang, tz),
-        can_change: b.status == BookingStatus::Booked && offer.schedule.now_local < deadline,
-        deadline: deadline.format("%Y-%m-%d %H:%M").to_string(),
-        b: BookingView::load(conn, &b, ctx.lang)?,
-        visit: Visit::load(conn, &b, ctx.lang, tz, now)?,
-        grades: grades(ctx.lang),
-        rate_action: format!("/bookings/{}/rate", b.code),
-        rate_hidden: Vec::new(),
-        notice: String::new(),
-        error: String::new(),
-        print,
-        ctx,
-    })
-}
-
-#[get("/bookings/{code}")]
-async fn booking_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    code: web::Path<String>,
-    q: web::Query<DetailQuery>,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let st = state.clone();
-    let mut page = state
-        .db
-        .run(move |conn| detail_page(conn, &st, ctx, account, &code, false))
-        .await?;
-    page.notice = if q.new.is_some() {
-        page.ctx.t("booking-created")
-    } else if q.cancelled.is_some() {
-        page.ctx.t("booking-cancelled")
-    } else if q.moved.is_some() {
-        page.ctx.t("booking-moved")
-    } else if q.rated.is_some() {
-        page.ctx.t("rating-thanks")
-    } else {
-        String::new()
-    };
-    if let Some(key) = q
-        .rating_error
-        .as_deref()
-        .filter(|k| k.starts_with("rating-error-"))
-    {
-        page.error = page.ctx.t(key);
-    }
-    private_page(StatusCode::OK, &page)
-}
-
-#[get("/bookings/{code}/print")]
-async fn print_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let st = state.clone();
-    let page = state
-        .db
-        .run(move |conn| detail_page(conn, &st, ctx, account, &code, true))
-        .await?;
-    private_page(StatusCode::OK, &page)
-}
-
-#[get("/bookings/{code}/ics")]
-async fn calendar_file(
-    state: web::Data<AppState>,
-    identity: Identity,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let body = state
-        .db
-        .run(move |conn| {
-            let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
-            let view = BookingView::load(conn, &b, crate::i18n::Lang::Zh)?;
-            let materials: Vec<String> = catalog_repo::materials_of(conn, b.service_id)?
-                .into_iter()
-                .map(|m| m.name)
-                .collect();
-            let description = format!(
-                "预约码 {}。请带齐材料：{}",
-                view.code_display,
-                materials.join("；")
-            );
-            let location = format!(
-                "{} {}号窗口（{}）",
-                view.hall, view.window_number, view.place
-            );
-            Ok(ics::calendar(
-                &ics::Event {
-                    uid: &b.code,
-                    day: b.day,
-                    start: b.start_time,
-                    end: b.end_time,
-                    summary: &view.service,
-                    location: &location,
-                    description: &description,
-                    stamp: now,
-                },
-                tz,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/calendar; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"booking.ics\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
-}
-
-/// Cancelling asks first: one tap on a phone should not undo a booking.
-#[get("/bookings/{code}/cancel")]
-async fn cancel_confirm(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let st = state.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let page = detail_page(conn, &st, ctx, account, &code, false)?;
-            Ok(if page.can_change {
-                Ok(CancelPage {
-                    b: page.b,
-                    ctx: page.ctx,
-                })
-            } else {
-                Err(page.b.code)
-            })
-        })
-        .await?;
-    match page {
-        Ok(p) => private_page(StatusCode::OK, &p),
-        // No longer cancellable: the booking page says why.
-        Err(code) => Ok(see_other(&format!("/bookings/{code}"))),
-    }
-}
-
-#[post("/bookings/{code}/cancel")]
-async fn cancel_booking(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let account = identity.require(RESIDENT)?.account.id;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let st = state.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            let c = code::normalise(&code).ok_or(AppError::NotFound)?;
-            match service::cancel(conn, account, &c, now, tz) {
-                Ok(b) => Ok(Ok(b.code)),
-                Err(BookingError::NotFound) => Err(AppError::NotFound),
-                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
-                Err(e) => {
-                    let message = booking_error_message(&ctx, &e);
-                    let mut page = detail_page(conn, &st, ctx, account, &c, false)?;
-                    page.error = message;
-                    Ok(Err(page))
-                }
-            }
-        })
-        .await?;
-    match outcome {
-        Ok(code) => Ok(see_other(&format!("/bookings/{code}?cancelled=1"))),
-        Err(page) => private_page(StatusCode::CONFLICT, &page),
     }
 }
 
@@ -517,117 +260,9 @@ async fn reschedule_booking(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct TrackQuery {
-    code: Option<String>,
-    phone_last4: Option<String>,
-    rated: Option<String>,
-    rating_error: Option<String>,
-}
-
-#[get("/track")]
-async fn track_page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    q: web::Query<TrackQuery>,
-) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let mut page = TrackPage {
-        grades: grades(ctx.lang),
-        rate_action: "/track/rate".to_string(),
-        rate_hidden: Vec::new(),
-        notice: if q.rated.is_some() {
-            ctx.t("rating-thanks")
-        } else {
-            String::new()
-        },
-        code: q
-            .code
-            .clone()
-            .unwrap_or_default()
-            .chars()
-            .take(20)
-            .collect(),
-        last4: q
-            .phone_last4
-            .clone()
-            .unwrap_or_default()
-            .chars()
-            .take(4)
-            .collect(),
-        error: String::new(),
-        found: None,
-        ctx,
-    };
-    let (Some(raw_code), Some(raw_last4)) = (q.code, q.phone_last4) else {
-        return private_page(StatusCode::OK, &page);
-    };
-    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
-        return Err(AppError::TooManyRequests);
-    }
-    let (code, last4) = match (
-        code::normalise(&raw_code),
-        validate::phone_last4(&raw_last4),
-    ) {
-        (Some(c), Ok(l)) => (c, l),
-        (None, _) => {
-            page.error = page.ctx.t("track-bad-code");
-            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-        (_, Err(k)) => {
-            page.error = page.ctx.t(k);
-            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-    };
-    let lang = page.ctx.lang;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    if let Some(key) = q
-        .rating_error
-        .as_deref()
-        .filter(|k| k.starts_with("rating-error-"))
-    {
-        page.error = page.ctx.t(key);
-    }
-    let found = state
-        .db
-        .run(move |conn| match track::find(conn, &code, &last4)? {
-            Some(t) => Ok(Some(TrackResult {
-                name: t.masked_name,
-                b: BookingView::load(conn, &t.booking, lang)?,
-                visit: Visit::load(conn, &t.booking, lang, tz, now)?,
-                code,
-                last4,
-            })),
-            None => Ok(None),
-        })
-        .await?;
-    match found {
-        Some(f) => {
-            page.rate_hidden = vec![
-                ("code".to_string(), f.code.clone()),
-                ("phone_last4".to_string(), f.last4.clone()),
-            ];
-            page.found = Some(f);
-            private_page(StatusCode::OK, &page)
-        }
-        None => {
-            page.error = page.ctx.t("track-not-found");
-            private_page(StatusCode::NOT_FOUND, &page)
-        }
-    }
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(book_form)
         .service(create_booking)
-        .service(bookings_page)
-        .service(print_page)
-        .service(calendar_file)
-        .service(cancel_confirm)
-        .service(cancel_booking)
         .service(reschedule_form)
-        .service(reschedule_booking)
-        .service(booking_page)
-        .service(track_page);
+        .service(reschedule_booking);
 }

@@ -7,10 +7,10 @@ use subtle::ConstantTimeEq;
 
 use super::models::Booking;
 use super::repo;
-use crate::accounts::pii::mask_name;
 use crate::catalog::models::{ServiceItem, Window};
 use crate::db::DbConn;
 use crate::db::schema::{accounts, service_items, windows};
+use crate::pii::mask_name;
 
 pub struct Tracked {
     pub booking: Booking,

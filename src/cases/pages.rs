@@ -7,17 +7,17 @@ use serde::Deserialize;
 
 use super::models::{Case, CaseStatus};
 use super::service::{self, CaseError};
+use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
-use crate::audit::Actor;
+use crate::audit::audit_action;
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
+use crate::clock::local;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::queue::api::audit_action;
-use crate::queue::service::local;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::client_ip;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 const STAFF: &[Role] = &[Role::Clerk, Role::DeptAdmin, Role::Admin];
 
@@ -139,7 +139,7 @@ impl CaseView {
             .map(|e| {
                 (
                     lang.t(&format!("case-{}", e.status)),
-                    crate::booking::views::local_time(e.at, tz),
+                    crate::clock::format_local(e.at, tz),
                     e.note,
                 )
             })
@@ -261,7 +261,7 @@ async fn advance_case(
         .await;
     audit_action(
         &state,
-        Actor::of(&user, &client_ip(&req)),
+        user.actor(&client_ip(&req)),
         "case.advance",
         format!("case:{id}"),
         &result,

@@ -3,14 +3,12 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::models::{Case, CaseEvent, CaseStatus};
-use crate::booking::models::Booking;
 use crate::catalog::repo as catalog_repo;
-use crate::db::ids::{AccountId, DepartmentId};
-use crate::db::schema::{bookings, case_counters, case_events, cases, halls};
+use crate::clock::local;
+use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId};
+use crate::db::schema::{accounts, bookings, case_counters, case_events, cases, halls};
 use crate::db::{DbConn, write_transaction};
 use crate::hall::repo as hall_repo;
-use crate::queue::models::Ticket;
-use crate::queue::service::{QueueError, local};
 
 fn next_case_number(
     conn: &mut DbConn,
@@ -38,59 +36,63 @@ fn next_case_number(
     ))
 }
 
-/// Opens the case of an accepted application (inside the completing
+/// What opens a case: the accepted application at the window.
+pub struct NewCase<'a> {
+    pub hall: HallId,
+    pub service: ServiceId,
+    pub ticket: i32,
+    pub booking: Option<i32>,
+    /// For a walk-in, the digits the clerk typed (a booking has its own).
+    pub phone_last4: &'a str,
+    pub clerk: AccountId,
+}
+
+/// Opens the case of an accepted application (inside the caller's write
 /// transaction): promised and legal due dates in working days.
 pub fn open_case(
     conn: &mut DbConn,
-    t: &Ticket,
-    phone_last4: &str,
-    clerk: AccountId,
+    new: &NewCase,
     now: NaiveDateTime,
     tz: Tz,
-) -> Result<Case, QueueError> {
-    let item = catalog_repo::find_service(conn, t.service_id)?.ok_or(QueueError::NotFound)?;
+) -> Result<Case, CaseError> {
+    let item = catalog_repo::find_service(conn, new.service)?.ok_or(CaseError::NotFound)?;
     let today = local(now, tz).date();
     let calendar = hall_repo::work_calendar_around(conn, today)?;
     let promised_due = calendar.add_working_days(today, item.promised_days.max(0) as u32);
     let legal_due =
         (item.legal_days > 0).then(|| calendar.add_working_days(today, item.legal_days as u32));
-    let booking: Option<Booking> = match t.booking_id {
+    let applicant: Option<(AccountId, String)> = match new.booking {
         Some(b) => Some(
             bookings::table
-                .find(b)
-                .select(Booking::as_select())
+                .inner_join(accounts::table)
+                .filter(bookings::id.eq(b))
+                .select((bookings::account_id, accounts::phone))
                 .first(conn)?,
         ),
         None => None,
     };
-    let last4: String = match &booking {
-        Some(b) => crate::db::schema::accounts::table
-            .find(b.account_id)
-            .select(crate::db::schema::accounts::phone)
-            .first::<String>(conn)?
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect(),
-        None => phone_last4
+    let last4: String = match &applicant {
+        Some((_, phone)) => {
+            let digits: Vec<char> = phone.chars().collect();
+            digits[digits.len().saturating_sub(4)..].iter().collect()
+        }
+        None => new
+            .phone_last4
             .chars()
             .filter(|c| c.is_ascii_digit())
             .take(4)
             .collect(),
     };
-    let number = next_case_number(conn, t.hall_id, today)?;
+    let number = next_case_number(conn, new.hall, today)?;
     let id: i32 = diesel::insert_into(cases::table)
         .values((
             cases::case_number.eq(&number),
-            cases::hall_id.eq(t.hall_id),
+            cases::hall_id.eq(new.hall),
             cases::department_id.eq(item.department_id),
             cases::service_id.eq(item.id),
-            cases::ticket_id.eq(t.id),
-            cases::booking_id.eq(t.booking_id),
-            cases::account_id.eq(booking.as_ref().map(|b| b.account_id)),
+            cases::ticket_id.eq(new.ticket),
+            cases::booking_id.eq(new.booking),
+            cases::account_id.eq(applicant.as_ref().map(|(a, _)| *a)),
             cases::phone_last4.eq(&last4),
             cases::status.eq(CaseStatus::Accepted.as_str()),
             cases::accepted_on.eq(today),
@@ -101,7 +103,7 @@ pub fn open_case(
         ))
         .returning(cases::id)
         .get_result(conn)?;
-    add_event(conn, id, CaseStatus::Accepted, "", Some(clerk), now)?;
+    add_event(conn, id, CaseStatus::Accepted, "", Some(new.clerk), now)?;
     Ok(find(conn, id)?)
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::outbox::Claimed;
-use crate::accounts::pii::mask_phone;
+use crate::pii::mask_phone;
 
 /// How long one gateway request may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);

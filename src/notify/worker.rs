@@ -93,3 +93,26 @@ impl Worker {
         Ok(n)
     }
 }
+
+/// Wakes this instance's message worker after a state change went
+/// through: any successful POST may have queued messages in its
+/// transaction (a booking, a cancellation, an offer …), and the worker
+/// should not wait for its next poll to send them. A wasted wake is one
+/// empty query.
+pub async fn wake_outbox(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let post = req.method() == actix_web::http::Method::POST;
+    let signal = req
+        .app_data::<actix_web::web::Data<OutboxSignal>>()
+        .map(|s| s.get_ref().clone());
+    let res = next.call(req).await?;
+    if post
+        && res.status().as_u16() < 400
+        && let Some(s) = signal
+    {
+        s.wake();
+    }
+    Ok(res)
+}

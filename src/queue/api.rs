@@ -1,5 +1,6 @@
 //! Kiosk, ticket, window and calling-board endpoints of `/api/v1`.
 
+use super::events::EventBus;
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -9,15 +10,16 @@ use serde::{Deserialize, Serialize};
 
 use super::models::{Outcome, PriorityReason, Ticket, TicketStatus};
 use super::service::{self, Action, QueueError};
+use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::audit::{self, Actor, AuditResult};
+use crate::audit::audit_action;
 use crate::booking::code;
 use crate::db::DbConn;
 use crate::db::ids::{HallId, ServiceId, WindowId};
 use crate::db::schema::{bookings, cases, service_items, tickets, windows};
 use crate::error::AppError;
+use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
-use crate::web::{AppState, Identity};
 
 impl From<QueueError> for AppError {
     fn from(e: QueueError) -> Self {
@@ -126,6 +128,7 @@ struct CheckinBody {
 #[post("/checkin")]
 async fn checkin(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     body: web::Json<CheckinBody>,
 ) -> Result<HttpResponse, AppError> {
@@ -143,13 +146,11 @@ async fn checkin(
         })
         .await?;
     if new {
-        state
-            .events
-            .publish(
-                &state.db,
-                vec![super::events::HallEvent::Queue { hall_id: hall }],
-            )
-            .await;
+        bus.publish(
+            &state.db,
+            vec![super::events::HallEvent::Queue { hall_id: hall }],
+        )
+        .await;
     }
     Ok(HttpResponse::Created().json(json))
 }
@@ -163,6 +164,7 @@ struct WalkInBody {
 #[post("/tickets")]
 async fn walk_in(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     body: web::Json<WalkInBody>,
 ) -> Result<HttpResponse, AppError> {
@@ -185,15 +187,13 @@ async fn walk_in(
             TicketJson::load(conn, t, now, tz, false)
         })
         .await?;
-    state
-        .events
-        .publish(
-            &state.db,
-            vec![super::events::HallEvent::Queue {
-                hall_id: json.hall_id,
-            }],
-        )
-        .await;
+    bus.publish(
+        &state.db,
+        vec![super::events::HallEvent::Queue {
+            hall_id: json.hall_id,
+        }],
+    )
+    .await;
     Ok(HttpResponse::Created().json(json))
 }
 
@@ -236,53 +236,10 @@ async fn show(
     Ok(HttpResponse::Ok().json(json))
 }
 
-/// Records a clerk action in the audit trail, whatever its result.
-/// Audits a form save: a refused save (bad input, a rule) is `failed`
-/// with the detail `invalid`; why it was refused is on the re-rendered form.
-pub async fn audit_save<T, E>(
-    state: &AppState,
-    actor: Actor,
-    action: &str,
-    target: String,
-    saved: &Result<T, E>,
-) {
-    let result: Result<(), AppError> = match saved {
-        Ok(_) => Ok(()),
-        Err(_) => Err(AppError::invalid("invalid", "the save was refused")),
-    };
-    audit_action(state, actor, action, target, &result).await;
-}
-
-pub async fn audit_action(
-    state: &AppState,
-    actor: Actor,
-    action: &str,
-    target: String,
-    result: &Result<impl Sized, AppError>,
-) {
-    let (outcome, detail) = match result {
-        Ok(_) => (AuditResult::Ok, String::new()),
-        Err(AppError::Forbidden { .. }) => (AuditResult::Denied, String::new()),
-        Err(e) => (AuditResult::Failed, e.code().to_string()),
-    };
-    let now = state.clock.now_utc();
-    let action = action.to_string();
-    let logged = state
-        .db
-        .run(move |conn| {
-            Ok(audit::record(
-                conn, &actor, &action, &target, outcome, &detail, now,
-            )?)
-        })
-        .await;
-    if let Err(e) = logged {
-        tracing::error!(error = %e, "audit row could not be written");
-    }
-}
-
 #[post("/windows/{id}/call-next")]
 async fn call_next(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     identity: Identity,
     id: web::Path<String>,
@@ -310,14 +267,14 @@ async fn call_next(
         .await;
     audit_action(
         &state,
-        Actor::of(&clerk, &client_ip(&req)),
+        clerk.actor(&client_ip(&req)),
         "ticket.call_next",
         format!("window:{window}"),
         &result,
     )
     .await;
     let (json, events) = result?;
-    state.events.publish(&state.db, events).await;
+    bus.publish(&state.db, events).await;
     Ok(match json {
         Some(j) => HttpResponse::Ok().json(j),
         None => HttpResponse::NoContent().finish(),
@@ -380,6 +337,7 @@ pub fn parse_action(name: &str, body: &ActionBody) -> Result<Action, AppError> {
 #[post("/tickets/{id}/{action}")]
 async fn ticket_action(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     identity: Identity,
     path: web::Path<(String, String)>,
@@ -404,14 +362,14 @@ async fn ticket_action(
         .await;
     audit_action(
         &state,
-        Actor::of(&clerk, &client_ip(&req)),
+        clerk.actor(&client_ip(&req)),
         &format!("ticket.{name}"),
         format!("ticket:{id}"),
         &result,
     )
     .await;
     let (json, events) = result?;
-    state.events.publish(&state.db, events).await;
+    bus.publish(&state.db, events).await;
     Ok(HttpResponse::Ok().json(json))
 }
 

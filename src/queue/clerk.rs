@@ -4,28 +4,29 @@
 //! leaves an audit row; the page comes back (POST-redirect-GET) with what
 //! happened.
 
+use super::events::EventBus;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::api::audit_action;
 use super::models::{Outcome, Ticket, TicketStatus};
 use super::service::{self, Action, QueueError, local};
+use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
-use crate::accounts::pii::mask_name;
-use crate::audit::Actor;
+use crate::audit::audit_action;
 use crate::catalog::models::{Material, Window};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::{ServiceId, WindowId};
 use crate::db::schema::{accounts, bookings, service_items, tickets, window_services, windows};
 use crate::error::AppError;
+use crate::pii::mask_name;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::client_ip;
 use crate::web::urlencode;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 pub struct QueueRow {
     pub number: String,
@@ -317,7 +318,7 @@ async fn take(
         .await;
     audit_action(
         &state,
-        Actor::of(&clerk, &client_ip(&req)),
+        clerk.actor(&client_ip(&req)),
         "window.take",
         format!("window:{window}"),
         &result,
@@ -348,7 +349,7 @@ async fn window_action(
         .await;
     audit_action(
         state,
-        Actor::of(clerk, &client_ip(req)),
+        clerk.actor(&client_ip(req)),
         &format!("window.{name}"),
         String::new(),
         &result,
@@ -390,6 +391,7 @@ async fn resume(
 #[post("/clerk/call-next")]
 async fn call_next(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     identity: Identity,
 ) -> Result<HttpResponse, AppError> {
@@ -406,7 +408,7 @@ async fn call_next(
     let mapped = result.map(|(t, events)| (t.map(|t| t.number), events));
     audit_action(
         &state,
-        Actor::of(&clerk, &client_ip(&req)),
+        clerk.actor(&client_ip(&req)),
         "ticket.call_next",
         String::new(),
         &mapped,
@@ -414,7 +416,7 @@ async fn call_next(
     .await;
     let outcome = match mapped {
         Ok((Some(number), events)) => {
-            state.events.publish(&state.db, events).await;
+            bus.publish(&state.db, events).await;
             Ok(format!("done=called&n={}", urlencode::encode(&number)))
         }
         Ok((None, _)) => Ok("done=empty".to_string()),
@@ -456,6 +458,7 @@ fn action_from(name: &str, fields: &[(String, String)]) -> Result<Action, AppErr
 #[post("/clerk/tickets/{id}/{action}")]
 async fn ticket_action(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     identity: Identity,
     path: web::Path<(String, String)>,
@@ -482,7 +485,7 @@ async fn ticket_action(
     let mapped = result.map(|acted| (acted.events, acted.case_number));
     audit_action(
         &state,
-        Actor::of(&clerk, &client_ip(&req)),
+        clerk.actor(&client_ip(&req)),
         &format!("ticket.{name}"),
         format!("ticket:{id}"),
         &mapped,
@@ -490,7 +493,7 @@ async fn ticket_action(
     .await;
     let outcome = match mapped {
         Ok((events, case)) => {
-            state.events.publish(&state.db, events).await;
+            bus.publish(&state.db, events).await;
             // The message names what was recorded: 办结, 受理, 补正 or 不予受理.
             let mut q = match outcome {
                 Some(o) => format!("done=complete_{}", o.as_str()),

@@ -3,6 +3,7 @@
 //! board that reconnects catches up), then carries calls and queue changes;
 //! a comment every 20 seconds keeps proxies from closing it.
 
+use super::events::EventBus;
 use std::time::Duration;
 
 use actix_web::http::header;
@@ -153,6 +154,7 @@ fn sse(event: &str, data: &str) -> Bytes {
 #[get("/display/events")]
 async fn display_events(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     q: web::Query<HallQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (now, tz) = (state.clock.now_utc(), state.tz());
@@ -166,7 +168,7 @@ async fn display_events(
             ))
         })
         .await?;
-    let rx = state.events.subscribe();
+    let rx = bus.subscribe();
     let first = sse("snapshot", &snapshot);
     let stream = futures_util::stream::unfold(
         (rx, Some(first), hall_id),

@@ -1,6 +1,7 @@
 //! The hall's self-service kiosk (`/kiosk`, no sign-in): check in with a
 //! booking code, take a walk-in ticket, and rate a finished visit.
 
+use super::events::EventBus;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -19,16 +20,15 @@ use crate::db::ids::{DepartmentId, ServiceId};
 use crate::error::AppError;
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
-use crate::ratings::service::{self as ratings, Channel};
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::{AppState, PageCtx};
 
-fn kiosk_hall(conn: &mut DbConn) -> Result<Hall, AppError> {
+pub fn kiosk_hall(conn: &mut DbConn) -> Result<Hall, AppError> {
     hall_repo::default_hall(conn)?.ok_or(AppError::NotFound)
 }
 
-fn throttled(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
+pub fn throttled(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
     if state.throttle.allow(Bucket::Kiosk, &client_ip(req)) {
         Ok(())
     } else {
@@ -82,6 +82,7 @@ struct CheckinForm {
 #[post("/kiosk/checkin")]
 async fn checkin(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     ctx: PageCtx,
     form: web::Form<CheckinForm>,
@@ -112,15 +113,13 @@ async fn checkin(
     match result {
         Ok((ticket, new)) => {
             if new {
-                state
-                    .events
-                    .publish(
-                        &state.db,
-                        vec![HallEvent::Queue {
-                            hall_id: ticket.hall_id,
-                        }],
-                    )
-                    .await;
+                bus.publish(
+                    &state.db,
+                    vec![HallEvent::Queue {
+                        hall_id: ticket.hall_id,
+                    }],
+                )
+                .await;
             }
             Ok(see_other(&format!("/kiosk/ticket/{}", ticket.id)))
         }
@@ -280,6 +279,7 @@ struct WalkInForm {
 #[post("/kiosk/walk-in/{id}")]
 async fn walk_in(
     state: web::Data<AppState>,
+    bus: web::Data<EventBus>,
     req: HttpRequest,
     ctx: PageCtx,
     id: web::Path<String>,
@@ -299,9 +299,7 @@ async fn walk_in(
         .await?;
     match result {
         Ok(t) => {
-            state
-                .events
-                .publish(&state.db, vec![HallEvent::Queue { hall_id: t.hall_id }])
+            bus.publish(&state.db, vec![HallEvent::Queue { hall_id: t.hall_id }])
                 .await;
             Ok(see_other(&format!("/kiosk/ticket/{}", t.id)))
         }
@@ -417,106 +415,6 @@ async fn ticket_page(
     )
 }
 
-#[derive(Template)]
-#[template(path = "queue/kiosk_rate.html")]
-struct RatePage {
-    ctx: PageCtx,
-    number: String,
-    error: String,
-    done: bool,
-}
-
-#[get("/kiosk/rate")]
-async fn rate_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    private_page(
-        StatusCode::OK,
-        &RatePage {
-            ctx,
-            number: String::new(),
-            error: String::new(),
-            done: false,
-        },
-    )
-}
-
-#[derive(Deserialize)]
-struct RateForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    grade: String,
-    #[serde(default)]
-    comment: String,
-}
-
-/// The evaluator screen: today's ticket number, finished within the last
-/// two hours, rated once.
-#[post("/kiosk/rate")]
-async fn rate(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    form: web::Form<RateForm>,
-) -> Result<HttpResponse, AppError> {
-    throttled(&state, &req)?;
-    let number = crate::text::clean_line(&form.number, 10).to_ascii_uppercase();
-    let grade: i32 = form.grade.parse().unwrap_or(0);
-    let comment = form.comment.clone();
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let n = number.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            use crate::db::schema::tickets;
-            use diesel::prelude::*;
-            let hall = kiosk_hall(conn)?;
-            let today = service::local(now, tz).date();
-            let ticket: Option<(i32, Option<chrono::NaiveDateTime>)> = tickets::table
-                .filter(
-                    tickets::hall_id
-                        .eq(hall.id)
-                        .and(tickets::day.eq(today))
-                        .and(tickets::number.eq(&n)),
-                )
-                .select((tickets::id, tickets::finished_at))
-                .first(conn)
-                .optional()?;
-            Ok(match ticket {
-                Some((id, Some(done))) if now - done <= chrono::Duration::hours(2) => {
-                    ratings::rate(conn, id, grade, &comment, Channel::Kiosk, now, tz).map(|_| ())
-                }
-                Some((_, Some(_))) => Err(ratings::RatingError::Invalid("too_late")),
-                Some((_, None)) => Err(ratings::RatingError::NotFinished),
-                None => Err(ratings::RatingError::NotFound),
-            })
-        })
-        .await?;
-    match result {
-        Ok(()) => private_page(
-            StatusCode::OK,
-            &RatePage {
-                ctx,
-                number,
-                error: String::new(),
-                done: true,
-            },
-        ),
-        Err(ratings::RatingError::Db(m)) => Err(AppError::Internal(m)),
-        Err(e) => {
-            let error = ctx.t(e.message_key());
-            private_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &RatePage {
-                    ctx,
-                    number,
-                    error,
-                    done: false,
-                },
-            )
-        }
-    }
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(kiosk_home)
         .service(checkin_form)
@@ -524,7 +422,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(walk_in_form)
         .service(walk_in_confirm)
         .service(walk_in)
-        .service(ticket_page)
-        .service(rate_form)
-        .service(rate);
+        .service(ticket_page);
 }

@@ -73,6 +73,16 @@ impl From<diesel::result::Error> for QueueError {
     }
 }
 
+impl From<crate::cases::service::CaseError> for QueueError {
+    fn from(e: crate::cases::service::CaseError) -> Self {
+        use crate::cases::service::CaseError;
+        match e {
+            CaseError::NotFound => QueueError::NotFound,
+            other => QueueError::Db(other.to_string()),
+        }
+    }
+}
+
 impl QueueError {
     pub fn code(&self) -> &'static str {
         match self {
@@ -675,8 +685,19 @@ pub fn act(
                     now,
                 )?;
                 if *outcome == Outcome::Accepted {
-                    let c =
-                        crate::cases::service::open_case(conn, &t, phone_last4, clerk, now, tz)?;
+                    let c = crate::cases::service::open_case(
+                        conn,
+                        &crate::cases::service::NewCase {
+                            hall: t.hall_id,
+                            service: t.service_id,
+                            ticket: t.id,
+                            booking: t.booking_id,
+                            phone_last4,
+                            clerk,
+                        },
+                        now,
+                        tz,
+                    )?;
                     case_number = Some(c.case_number);
                 }
             }

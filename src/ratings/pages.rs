@@ -7,19 +7,19 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::service::{self, Channel, RatingError, Step};
+use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::audit::Actor;
+use crate::audit::audit_action;
 use crate::booking::{code, repo as booking_repo, track};
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
 use crate::db::ids::DepartmentId;
 use crate::error::AppError;
-use crate::queue::api::audit_action;
 use crate::queue::service::{for_booking, local};
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::urlencode;
-use crate::web::{AppState, Identity, PageCtx};
+use crate::web::{AppState, PageCtx};
 
 #[derive(Deserialize)]
 struct RateForm {
@@ -190,7 +190,7 @@ async fn follow_ups(
                         grade: ctx.t(&format!("grade-{}", r.grade)),
                         comment: r.comment.clone(),
                         item,
-                        rated: crate::booking::views::local_time(r.created_at, tz),
+                        rated: crate::clock::format_local(r.created_at, tz),
                         due: date_label(ctx.lang, f.due_on),
                         overdue: f.overdue(today),
                         done: f.done(),
@@ -260,7 +260,7 @@ async fn record(
         .await;
     audit_action(
         &state,
-        Actor::of(&user, &client_ip(&req)),
+        user.actor(&client_ip(&req)),
         "follow_up.record",
         format!("follow_up:{id}"),
         &result,
@@ -273,9 +273,113 @@ async fn record(
     }
 }
 
+// ----- the kiosk's evaluator screen -----
+
+#[derive(Template)]
+#[template(path = "queue/kiosk_rate.html")]
+struct RatePage {
+    ctx: PageCtx,
+    number: String,
+    error: String,
+    done: bool,
+}
+
+#[get("/kiosk/rate")]
+async fn rate_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    private_page(
+        StatusCode::OK,
+        &RatePage {
+            ctx,
+            number: String::new(),
+            error: String::new(),
+            done: false,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct KioskRateForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The evaluator screen: today's ticket number, finished within the last
+/// two hours, rated once.
+#[post("/kiosk/rate")]
+async fn rate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    form: web::Form<KioskRateForm>,
+) -> Result<HttpResponse, AppError> {
+    crate::queue::kiosk::throttled(&state, &req)?;
+    let number = crate::text::clean_line(&form.number, 10).to_ascii_uppercase();
+    let grade: i32 = form.grade.parse().unwrap_or(0);
+    let comment = form.comment.clone();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let n = number.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            use crate::db::schema::tickets;
+            use diesel::prelude::*;
+            let hall = crate::queue::kiosk::kiosk_hall(conn)?;
+            let today = local(now, tz).date();
+            let ticket: Option<(i32, Option<chrono::NaiveDateTime>)> = tickets::table
+                .filter(
+                    tickets::hall_id
+                        .eq(hall.id)
+                        .and(tickets::day.eq(today))
+                        .and(tickets::number.eq(&n)),
+                )
+                .select((tickets::id, tickets::finished_at))
+                .first(conn)
+                .optional()?;
+            Ok(match ticket {
+                Some((id, Some(done))) if now - done <= chrono::Duration::hours(2) => {
+                    service::rate(conn, id, grade, &comment, Channel::Kiosk, now, tz).map(|_| ())
+                }
+                Some((_, Some(_))) => Err(RatingError::Invalid("too_late")),
+                Some((_, None)) => Err(RatingError::NotFinished),
+                None => Err(RatingError::NotFound),
+            })
+        })
+        .await?;
+    match result {
+        Ok(()) => private_page(
+            StatusCode::OK,
+            &RatePage {
+                ctx,
+                number,
+                error: String::new(),
+                done: true,
+            },
+        ),
+        Err(RatingError::Db(m)) => Err(AppError::Internal(m)),
+        Err(e) => {
+            let error = ctx.t(e.message_key());
+            private_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RatePage {
+                    ctx,
+                    number,
+                    error,
+                    done: false,
+                },
+            )
+        }
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(rate_booking)
         .service(rate_tracked)
         .service(follow_ups)
-        .service(record);
+        .service(record)
+        .service(rate_form)
+        .service(rate);
 }

@@ -5,9 +5,9 @@ use chrono::NaiveDateTime;
 
 use crate::accounts::create::{AddUser, AddUserError, add_user};
 use crate::accounts::models::Role;
-use crate::accounts::pii::PiiKeys;
 use crate::accounts::repo;
 use crate::db::DbConn;
+use crate::pii::PiiKeys;
 
 /// (role, name, phone, window number, department code, ID number)
 type DemoAccount = (

@@ -32,29 +32,6 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
-/// Wakes this instance's message worker after a state change went
-/// through: any successful POST may have queued messages in its
-/// transaction (a booking, a cancellation, an offer …), and the worker
-/// should not wait for its next poll to send them. A wasted wake is one
-/// empty query.
-pub async fn wake_outbox(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let post = req.method() == actix_web::http::Method::POST;
-    let signal = req
-        .app_data::<actix_web::web::Data<super::AppState>>()
-        .map(|s| s.outbox.clone());
-    let res = next.call(req).await?;
-    if post
-        && res.status().as_u16() < 400
-        && let Some(s) = signal
-    {
-        s.wake();
-    }
-    Ok(res)
-}
-
 /// HEAD is answered wherever GET is: the request is routed as a GET, and
 /// the HTTP layer, which saw the HEAD, sends the headers without the body.
 pub async fn head_as_get(

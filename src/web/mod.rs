@@ -1,20 +1,19 @@
 //! Shared web plumbing: application state, the page context every template
 //! receives, middleware (security headers, request log, error pages), static
-//! assets and the health check.
+//! assets and the health check. It knows no feature: who is signed in
+//! reaches it as a [`viewer::Viewer`] that the accounts feature resolves.
 
-pub mod access;
 pub mod assets;
 pub mod errors;
 pub mod forms;
 pub mod health;
-pub mod identity;
 pub mod lang;
 pub mod middleware;
 pub mod page;
 pub mod state;
 pub mod throttle;
 pub mod urlencode;
+pub mod viewer;
 
-pub use identity::{CurrentUser, Identity};
 pub use page::PageCtx;
 pub use state::AppState;

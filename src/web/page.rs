@@ -6,19 +6,10 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
-use super::identity::Identity;
+use super::viewer::{Role, UserBadge, Viewer};
 use super::{assets, urlencode};
-use crate::accounts::models::Role;
-use crate::accounts::pii::mask_name;
 use crate::i18n::Lang;
 use actix_web::HttpMessage;
-
-/// Who is signed in, as the page header shows it.
-#[derive(Debug, Clone)]
-pub struct UserBadge {
-    pub name: String,
-    pub role: Role,
-}
 
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -43,21 +34,17 @@ impl PageCtx {
         } else {
             format!("{}?{}", req.path(), query.join("&"))
         };
-        let identity = req
+        let viewer = req
             .extensions()
-            .get::<Identity>()
+            .get::<Viewer>()
             .cloned()
             .unwrap_or_default();
-        let user = identity.user.as_ref().map(|u| UserBadge {
-            name: mask_name(&u.account.name),
-            role: u.role(),
-        });
         PageCtx {
             lang: Lang::from_request(req),
             here,
             asset_version: assets::version(),
-            csrf: identity.csrf_token,
-            user,
+            csrf: viewer.csrf_token,
+            user: viewer.user,
         }
     }
 

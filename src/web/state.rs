@@ -2,16 +2,15 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
-use crate::accounts::hasher::Hasher;
-use crate::accounts::pii::PiiKeys;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
-use crate::notify::worker::OutboxSignal;
-use crate::queue::events::EventBus;
+use crate::pii::PiiKeys;
 use crate::web::throttle::Throttle;
 
-/// Everything a handler needs, passed as `web::Data` (no globals).
+/// What every handler may need, passed as `web::Data` (no globals). The
+/// features' own services (the password hasher, the hall's event bus, the
+/// message worker's wake-up) are registered beside it by the startup.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -21,13 +20,7 @@ pub struct AppState {
     pub master_key: Secret<Vec<u8>>,
     /// Key for CSRF tokens, derived from the master key.
     pub csrf_key: [u8; 32],
-    pub hasher: Hasher,
     pub throttle: Arc<Throttle>,
-    /// Wakes this instance's message worker after a commit that queued
-    /// messages.
-    pub outbox: OutboxSignal,
-    /// Calls and queue changes for boards and ticket pages.
-    pub events: EventBus,
 }
 
 impl AppState {

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use onestop::accounts::access::{Access, RULES};
 use onestop::accounts::models::Role;
-use onestop::web::access::{Access, RULES};
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, csrf_of, phone, spawn_app_at};

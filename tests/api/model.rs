@@ -105,7 +105,7 @@ fn world() -> World {
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
-    let state = onestop::startup::prepare(settings).expect("prepare");
+    let state = onestop::startup::prepare(settings).expect("prepare").state;
     let mut conn = state.db.get().expect("connection");
     use onestop::db::schema::halls;
     diesel::update(halls::table)

@@ -109,7 +109,7 @@ async fn a_department_admin_cannot_create_a_clerk_at_another_departments_window(
                     department: Some("SBZX".into()),
                     must_change_password: false,
                 },
-                &onestop::accounts::pii::PiiKeys::derive(b"k"),
+                &onestop::pii::PiiKeys::derive(b"k"),
                 chrono::Utc::now().naive_utc(),
             ))
         })

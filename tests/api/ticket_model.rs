@@ -70,7 +70,7 @@ fn world() -> World {
             .unwrap()
             .with_timezone(&Utc),
     );
-    let state = onestop::startup::prepare(settings).expect("prepare");
+    let state = onestop::startup::prepare(settings).expect("prepare").state;
     let tz = state.tz();
     let mut conn = state.db.get().unwrap();
     use onestop::db::schema::{halls, window_services};

@@ -16,13 +16,14 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use crate::accounts::models::{Account, Role};
-use crate::accounts::pii::derive_key;
-use crate::accounts::session;
+use super::models::{Account, Role};
+use super::session;
 use crate::audit::{self, Actor, AuditResult};
 use crate::error::AppError;
+use crate::pii::{derive_key, mask_name};
+use crate::web::AppState;
 use crate::web::throttle::client_ip;
+use crate::web::viewer::{UserBadge, Viewer};
 use actix_web::ResponseError;
 
 pub const VISITOR_COOKIE: &str = "onestop_visitor";
@@ -125,7 +126,7 @@ fn same_site(req: &ServiceRequest) -> bool {
         None => true,
         Some(origin) => {
             // The Host the client sent; proxy headers only when trusted.
-            let host = if super::throttle::trusts_proxy(req.request()) {
+            let host = if crate::web::throttle::trusts_proxy(req.request()) {
                 req.connection_info().host().to_string()
             } else {
                 headers
@@ -159,7 +160,7 @@ pub async fn identify(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let api = super::errors::is_api(req.path());
+    let api = crate::web::errors::is_api(req.path());
     let secure = state.settings.cookie_secure;
     let now = state.clock.now_utc();
 
@@ -243,10 +244,10 @@ pub async fn identify(
         };
         let valid = sent.is_some_and(|t| bool::from(t.as_bytes().ct_eq(csrf_token.as_bytes())));
         if !valid || !same_site(&req) {
-            let route = super::middleware::route_of(req.request());
+            let route = crate::web::middleware::route_of(req.request());
             tracing::warn!(%route, token_ok = valid, "refused a request without a valid CSRF token or from another site");
             let actor = match &user {
-                Some(u) => Actor::of(&u.account, &client_ip(req.request())),
+                Some(u) => u.account.actor(&client_ip(req.request())),
                 None => Actor::anonymous(&client_ip(req.request())),
             };
             let (now, detail) = (
@@ -271,8 +272,10 @@ pub async fn identify(
                 tracing::error!(error = %e, "audit row could not be written");
             }
             let (http_req, _) = req.into_parts();
-            let res =
-                super::errors::render_error_page(&http_req, actix_web::http::StatusCode::FORBIDDEN);
+            let res = crate::web::errors::render_error_page(
+                &http_req,
+                actix_web::http::StatusCode::FORBIDDEN,
+            );
             return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
         }
     }
@@ -304,6 +307,13 @@ pub async fn identify(
         return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
     }
 
+    req.extensions_mut().insert(Viewer {
+        user: user.as_ref().map(|u| UserBadge {
+            name: mask_name(&u.account.name),
+            role: u.role(),
+        }),
+        csrf_token: csrf_token.clone(),
+    });
     req.extensions_mut().insert(Identity { user, csrf_token });
     let mut res = next.call(req).await?;
     if let Some(v) = new_visitor {

@@ -8,9 +8,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError};
 
-use super::identity::Identity;
-use crate::accounts::models::Role;
+use super::models::Role;
 use crate::error::AppError;
+use crate::web::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -202,19 +202,19 @@ impl Access {
 /// route pattern — never the values in the path — and the status).
 async fn audit_refusal(req: &actix_web::HttpRequest, status: u16) {
     use crate::audit::{self, Actor, AuditResult};
-    let Some(state) = req.app_data::<actix_web::web::Data<super::AppState>>() else {
+    let Some(state) = req.app_data::<actix_web::web::Data<crate::web::AppState>>() else {
         return;
     };
-    let ip = super::throttle::client_ip(req);
+    let ip = crate::web::throttle::client_ip(req);
     let actor = match req
         .extensions()
-        .get::<Identity>()
+        .get::<super::Identity>()
         .and_then(|i| i.user.as_ref().map(|u| u.account.clone()))
     {
-        Some(a) => Actor::of(&a, &ip),
+        Some(a) => a.actor(&ip),
         None => Actor::anonymous(&ip),
     };
-    let target = format!("{} {}", req.method(), super::middleware::route_of(req));
+    let target = format!("{} {}", req.method(), crate::web::middleware::route_of(req));
     let now = state.clock.now_utc();
     let logged = state
         .db
@@ -245,10 +245,7 @@ pub async fn enforce(
         None => Err(AppError::NotFound),
         Some(Access::Public) => Ok(()),
         Some(access) => {
-            let role = req
-                .extensions()
-                .get::<Identity>()
-                .and_then(|i| i.user.as_ref().map(|u| u.role()));
+            let role = req.extensions().get::<Viewer>().and_then(Viewer::role);
             match role {
                 None => Err(AppError::Unauthorized),
                 Some(r) if access.admits(r) => Ok(()),

@@ -1,0 +1,189 @@
+//! The resident's bookings in `/api/v1`: each with its ticket and case, and
+//! public tracking by code and phone digits.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDateTime;
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::accounts::Identity;
+use crate::accounts::models::Role;
+use crate::accounts::validate;
+use crate::booking::api::BookingJson;
+use crate::booking::models::{Booking, BookingStatus};
+use crate::booking::{code, repo, track};
+use crate::cases::models::CaseJson;
+use crate::db::DbConn;
+use crate::db::ids::ServiceId;
+use crate::error::AppError;
+use crate::queue::api::TicketJson;
+use crate::web::AppState;
+use crate::web::throttle::{Bucket, client_ip};
+
+/// A booking as the contract's booking object: with its ticket and case,
+/// `null` until the visit got that far.
+#[derive(Serialize)]
+pub struct VisitJson {
+    #[serde(flatten)]
+    pub booking: BookingJson,
+    pub ticket: Option<TicketJson>,
+    pub case: Option<CaseJson>,
+}
+
+impl VisitJson {
+    /// For the booking's owner or staff (the ticket carries the code).
+    pub fn load(
+        conn: &mut DbConn,
+        b: Booking,
+        now: NaiveDateTime,
+        tz: Tz,
+    ) -> Result<VisitJson, AppError> {
+        let (ticket, case) = visit_of(conn, b.id, now, tz)?;
+        Ok(VisitJson {
+            booking: BookingJson::load(conn, b)?,
+            ticket,
+            case,
+        })
+    }
+}
+
+/// The ticket and case of a booking, if the visit got that far.
+fn visit_of(
+    conn: &mut DbConn,
+    booking: i32,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> Result<(Option<TicketJson>, Option<CaseJson>), AppError> {
+    let Some(t) = crate::queue::service::for_booking(conn, booking)? else {
+        return Ok((None, None));
+    };
+    let case = crate::cases::service::for_ticket(conn, t.id)?.map(|c| CaseJson::of(&c));
+    Ok((Some(TicketJson::load(conn, t, now, tz, true)?), case))
+}
+
+#[get("/bookings")]
+async fn list_bookings(
+    state: web::Data<AppState>,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let account = identity.require(&[Role::Resident])?.account.id;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let list = state
+        .db
+        .run(move |conn| {
+            repo::list_for_account(conn, account)?
+                .into_iter()
+                .map(|b| VisitJson::load(conn, b, now, tz))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[get("/bookings/{code}")]
+async fn show_booking(
+    state: web::Data<AppState>,
+    identity: Identity,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = identity
+        .require(&[Role::Resident, Role::Clerk, Role::DeptAdmin, Role::Admin])?
+        .account
+        .clone();
+    let code = code::normalise(&code).ok_or(AppError::NotFound)?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let json = state
+        .db
+        .run(move |conn| {
+            let b = repo::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let allowed = match user.role {
+                Role::Resident => b.account_id == user.id,
+                Role::Admin => true,
+                Role::Clerk | Role::DeptAdmin => user.hall_id == Some(b.hall_id),
+            };
+            if !allowed {
+                return Err(AppError::NotFound);
+            }
+            VisitJson::load(conn, b, now, tz)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+#[derive(Serialize)]
+struct TrackJson {
+    code: String,
+    status: BookingStatus,
+    name: String,
+    service: String,
+    service_id: ServiceId,
+    date: String,
+    start: String,
+    window_number: i32,
+    /// The ticket without the booking code (the caller typed it, but this
+    /// answer may be seen by others at the kiosk).
+    ticket: Option<TicketJson>,
+    position: Option<i64>,
+    case: Option<CaseJson>,
+}
+
+#[get("/track")]
+async fn track_booking(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let code = params
+        .get("code")
+        .and_then(|c| code::normalise(c))
+        .ok_or(AppError::NotFound)?;
+    let last4 = validate::phone_last4(
+        params
+            .get("phone_last4")
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )
+    .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let (t, ticket, case) = state
+        .db
+        .run(move |conn| {
+            let Some(t) = track::find(conn, &code, &last4)? else {
+                return Err(AppError::NotFound);
+            };
+            let (ticket, case) = match crate::queue::service::for_booking(conn, t.booking.id)? {
+                Some(tk) => {
+                    let case =
+                        crate::cases::service::for_ticket(conn, tk.id)?.map(|c| CaseJson::of(&c));
+                    (Some(TicketJson::load(conn, tk, now, tz, false)?), case)
+                }
+                None => (None, None),
+            };
+            Ok((t, ticket, case))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(TrackJson {
+        code: t.booking.code,
+        status: t.booking.status,
+        name: t.masked_name,
+        service: t.service.name,
+        service_id: t.service.id,
+        date: t.booking.day.format("%Y-%m-%d").to_string(),
+        start: t.booking.start_time.format("%H:%M").to_string(),
+        window_number: t.window.number,
+        position: ticket.as_ref().and_then(|t| t.position),
+        ticket,
+        case,
+    }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_bookings)
+        .service(show_booking)
+        .service(track_booking);
+}
