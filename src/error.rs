@@ -13,6 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+/// What handlers and most database work return.
+pub type AppResult<T> = Result<T, AppError>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -35,6 +38,9 @@ pub enum AppError {
     TooManyRequests,
     #[error("the database is unavailable")]
     Unavailable,
+    /// A database error other than "not found": the cause is kept.
+    #[error("database error")]
+    Db(#[source] diesel::result::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -80,7 +86,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Unavailable => "unavailable",
-            AppError::Internal(_) => "internal_error",
+            AppError::Db(_) | AppError::Internal(_) => "internal_error",
         }
     }
 }
@@ -115,15 +121,19 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let message = match self {
-            AppError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                "something went wrong; please try again".to_string()
+            AppError::Internal(_) | AppError::Db(_) => {
+                // The request's span (see `web::middleware::log_request`)
+                // adds its id and route to this line; the answer names the
+                // id so that a report can be matched to it.
+                tracing::error!(error = %error_chain(self), "internal error");
+                let id = crate::web::middleware::current_request_id();
+                format!("something went wrong; please try again (reference {id})")
             }
             other => other.to_string(),
         };
@@ -131,11 +141,38 @@ impl ResponseError for AppError {
     }
 }
 
+/// An error with its causes: `database error: UNIQUE constraint failed …`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
-            other => AppError::Internal(format!("database: {other}")),
+            other => AppError::Db(other),
+        }
+    }
+}
+
+impl From<crate::db::DbFailure> for AppError {
+    fn from(e: crate::db::DbFailure) -> Self {
+        AppError::Db(e.0)
+    }
+}
+
+impl From<crate::db::Unavailable> for AppError {
+    fn from(e: crate::db::Unavailable) -> Self {
+        match e {
+            crate::db::Unavailable::Pool => AppError::Unavailable,
+            crate::db::Unavailable::Task => AppError::Internal(e.to_string()),
         }
     }
 }

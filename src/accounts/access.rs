@@ -216,7 +216,7 @@ async fn audit_refusal(req: &actix_web::HttpRequest, status: u16) {
     };
     let target = format!("{} {}", req.method(), crate::web::middleware::route_of(req));
     let now = state.clock.now_utc();
-    let logged = state
+    let logged: crate::error::AppResult<()> = state
         .db
         .run(move |conn| {
             Ok(audit::record(

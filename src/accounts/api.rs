@@ -9,7 +9,7 @@ use super::models::Role;
 use super::{routes, session, signin};
 use crate::accounts::Identity;
 use crate::db::ids::AccountId;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
@@ -111,7 +111,7 @@ async fn login(
     let id = account.id;
     let (token, expires) = state
         .db
-        .run(move |conn| Ok(session::issue_api_token(conn, id, now)?))
+        .run(move |conn| -> AppResult<_> { Ok(session::issue_api_token(conn, id, now)?) })
         .await?;
     Ok(HttpResponse::Ok().json(TokenJson {
         token,

@@ -58,6 +58,12 @@ impl AddUserError {
     }
 }
 
+impl From<crate::db::Unavailable> for AddUserError {
+    fn from(e: crate::db::Unavailable) -> Self {
+        AddUserError::Internal(e.to_string())
+    }
+}
+
 impl From<diesel::result::Error> for AddUserError {
     fn from(e: diesel::result::Error) -> Self {
         AddUserError::Internal(e.to_string())

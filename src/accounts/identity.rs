@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 use super::models::{Account, Role};
 use super::session;
 use crate::audit::{self, Actor, AuditResult};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::pii::{derive_key, mask_name};
 use crate::web::AppState;
 use crate::web::throttle::client_ip;
@@ -180,7 +180,7 @@ pub async fn identify(
             let t = token.clone();
             state
                 .db
-                .run(move |conn| Ok(session::resume_api_token(conn, &t, now)?))
+                .run(move |conn| -> AppResult<_> { Ok(session::resume_api_token(conn, &t, now)?) })
                 .await?
                 .map(|account| CurrentUser {
                     account,
@@ -191,7 +191,7 @@ pub async fn identify(
             let t = token.clone();
             state
                 .db
-                .run(move |conn| Ok(session::resume_session(conn, &t, now)?))
+                .run(move |conn| -> AppResult<_> { Ok(session::resume_session(conn, &t, now)?) })
                 .await?
                 .map(|(_, account)| CurrentUser {
                     account,
@@ -254,7 +254,7 @@ pub async fn identify(
                 state.clock.now_utc(),
                 if valid { "cross_site" } else { "csrf_token" },
             );
-            let logged = state
+            let logged: crate::error::AppResult<()> = state
                 .db
                 .run(move |conn| {
                     Ok(audit::record(

@@ -11,7 +11,7 @@ use super::models::{Account, Role};
 use super::{password, session, signin};
 use crate::accounts::Identity;
 use crate::accounts::identity::{clear_session_cookie, session_cookie};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::pii::{mask_id_number, mask_name, mask_phone};
 use crate::web::forms::{FormErrors, private_page};
 use crate::web::lang::safe_next;
@@ -58,7 +58,7 @@ async fn start_session(
     let old = identity.user.as_ref().and_then(|u| u.session_token.clone());
     let token = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             if let Some(old) = old {
                 session::revoke_session(conn, &old, now)?;
             }
@@ -262,14 +262,11 @@ pub async fn register_resident(
     state
         .db
         .run(move |conn| {
-            let id = insert_user(conn, &input, &valid, hash, &keys, now);
-            Ok(id.and_then(|id| {
-                super::repo::find_account(conn, id)?
-                    .ok_or(AddUserError::Internal("account vanished".into()))
-            }))
+            let id = insert_user(conn, &input, &valid, hash, &keys, now)?;
+            super::repo::find_account(conn, id)?
+                .ok_or(AddUserError::Internal("account vanished".into()))
         })
         .await
-        .map_err(|e| AddUserError::Internal(e.to_string()))?
 }
 
 #[post("/register")]

@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, AuditResult};
 use crate::db::DbConn;
 use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::pii::mask_phone;
 use crate::web::AppState;
 
@@ -72,7 +72,7 @@ pub async fn authenticate(
         Ok(p) => {
             state
                 .db
-                .run(move |conn| Ok(repo::find_by_phone(conn, &p)?))
+                .run(move |conn| -> AppResult<_> { Ok(repo::find_by_phone(conn, &p)?) })
                 .await?
         }
         Err(_) => None,
@@ -93,7 +93,7 @@ pub async fn authenticate(
             let (id, actor) = (a.id, a.actor(ip));
             state
                 .db
-                .run(move |conn| {
+                .run(move |conn| -> AppResult<_> {
                     record_success(conn, id)?;
                     audit::record(
                         conn,
@@ -122,7 +122,7 @@ pub async fn authenticate(
             };
             state
                 .db
-                .run(move |conn| {
+                .run(move |conn| -> AppResult<_> {
                     let target = format!("account:{id}");
                     audit::record(
                         conn,
@@ -154,7 +154,7 @@ pub async fn authenticate(
             let (actor, masked) = (Actor::anonymous(ip), mask_phone(phone.trim()));
             state
                 .db
-                .run(move |conn| {
+                .run(move |conn| -> AppResult<_> {
                     Ok(audit::record(
                         conn,
                         &actor,

@@ -22,7 +22,7 @@ use crate::catalog::models::{Department, Window};
 use crate::db::ids::AccountId;
 use crate::db::schema::{accounts, departments, windows};
 use crate::db::write_transaction;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::pii::{mask_id_number, mask_name, mask_phone};
 use crate::seed::demo::random_password;
 use crate::web::forms::{FormErrors, private_page};
@@ -88,7 +88,7 @@ async fn accounts_page(
     let query = crate::text::clean_line(&q.q.clone().unwrap_or_default(), 20);
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let mut staff_q = accounts::table
                 .filter(accounts::role.ne(Role::Resident.as_str()))
                 .order(accounts::id)
@@ -164,7 +164,7 @@ async fn new_staff_page(
     let admin = scope.is_admin();
     let departments = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, None)?;
             let mut q = departments::table
                 .filter(departments::hall_id.eq(hall.id))
@@ -250,7 +250,7 @@ async fn account_create(
     let department = match scope.department() {
         Some(own) => state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> AppResult<_> {
                 Ok(departments::table
                     .find(own)
                     .select(departments::code)
@@ -276,7 +276,7 @@ async fn account_create(
     let inp = input.clone();
     let result = state
         .db
-        .run(move |conn| Ok(add_user(conn, &inp, &keys, now)))
+        .run(move |conn| -> AppResult<_> { Ok(add_user(conn, &inp, &keys, now)) })
         .await?;
     let actor = scope.account.actor(&client_ip(&req));
     let audit_result: Result<(), AppError> = result
@@ -454,7 +454,7 @@ async fn account_action(
             let (a2, s2) = (actor.clone(), scope.clone());
             state
                 .db
-                .run(move |conn| {
+                .run(move |conn| -> AppResult<_> {
                     managed(conn, &s2, id)?;
                     Ok(audit::record(
                         conn,

@@ -14,7 +14,7 @@ use crate::audit::AuditEntry;
 use crate::clock::format_local as local_time;
 use crate::db::ids::AccountId;
 use crate::db::schema::audit_log;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::web::forms::private_page;
 use crate::web::{AppState, PageCtx};
 
@@ -67,7 +67,7 @@ async fn audit_page(
     let entries =
         state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> AppResult<_> {
                 let mut q = audit_log::table.order(audit_log::id.desc()).into_boxed();
                 let action = crate::text::clean_line(&filter.action, 50);
                 let action = action.as_str();

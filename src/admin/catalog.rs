@@ -25,15 +25,15 @@ pub enum SaveError {
     Stranded(&'static str, i64),
     #[error("not found")]
     NotFound,
-    #[error("database: {0}")]
-    Db(String),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbFailure),
 }
 
 impl From<diesel::result::Error> for SaveError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => SaveError::NotFound,
-            other => SaveError::Db(other.to_string()),
+            other => SaveError::Db(other.into()),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{departments, service_items, window_services, windows, zones};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::{Hall, Zone};
 use crate::hall::repo as hall_repo;
 use crate::web::forms::{FormErrors, private_page, see_other};
@@ -58,7 +58,7 @@ fn save_error(ctx: &PageCtx, e: SaveError) -> Result<FormErrors, AppError> {
             Ok(errors)
         }
         SaveError::NotFound => Err(AppError::NotFound),
-        SaveError::Db(m) => Err(AppError::Internal(m)),
+        SaveError::Db(f) => Err(f.into()),
     }
 }
 
@@ -93,7 +93,7 @@ async fn departments_page(
     let scope = Scope::of(&identity)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, q.hall.as_deref())?;
             let rows = my_departments(conn, &scope, hall.id)?;
             let halls = if scope.is_admin() {
@@ -163,7 +163,7 @@ async fn department_edit(
     let id: DepartmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let d: Department = departments::table
                 .find(id)
                 .select(Department::as_select())
@@ -208,7 +208,7 @@ async fn save_department_page(
     let actor = scope.account.actor(&client_ip(req));
     let result = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = match id {
                 Some(id) => {
                     let d: Department = departments::table
@@ -321,7 +321,7 @@ async fn windows_page(
     let scope = Scope::of(&identity)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, q.hall.as_deref())?;
             let mut query = windows::table
                 .inner_join(zones::table)
@@ -393,7 +393,7 @@ async fn window_new(
     let scope = Scope::of(&identity)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, q.hall.as_deref())?;
             let form = WindowForm {
                 active: Some("on".into()),
@@ -424,7 +424,7 @@ async fn window_edit(
     let id: WindowId = id.parse().map_err(|_| AppError::NotFound)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let w: Window = windows::table
                 .find(id)
                 .select(Window::as_select())
@@ -469,7 +469,7 @@ async fn save_window_page(
     let today = local(now, state.tz()).date();
     let (hall, saved, form, zones, depts) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = match id {
                 Some(id) => {
                     let w: Window = windows::table
@@ -589,7 +589,7 @@ async fn items_page(
     let scope = Scope::of(&identity)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, q.hall.as_deref())?;
             let departments = my_departments(conn, &scope, hall.id)?;
             let chosen = scope
@@ -685,7 +685,7 @@ async fn item_new(
     let scope = Scope::of(&identity)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_for(conn, &scope, q.hall.as_deref())?;
             let form = ItemForm {
                 active: Some("on".into()),
@@ -727,7 +727,7 @@ async fn item_edit(
     let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let i: ServiceItem = service_items::table
                 .find(id)
                 .select(ServiceItem::as_select())
@@ -783,7 +783,7 @@ async fn save_item_page(
     let actor = scope.account.actor(&client_ip(req));
     let (hall, saved, form, depts) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = match id {
                 Some(id) => {
                     let i: ServiceItem = service_items::table
@@ -1089,7 +1089,7 @@ async fn matrix_save(
         Err(SaveError::Stranded(key, _)) => Ok(see_other(&format!(
             "/admin/matrix?department={department}&error={key}"
         ))),
-        Err(SaveError::Db(m)) => Err(AppError::Internal(m)),
+        Err(SaveError::Db(f)) => Err(f.into()),
         Err(_) => Err(AppError::NotFound),
     }
 }

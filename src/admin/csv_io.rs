@@ -25,7 +25,7 @@ use crate::db::schema::{
     bookings, departments, halls, service_items, service_materials, window_services, windows, zones,
 };
 use crate::db::{DbConn, write_transaction};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::seed::catalogue::{DepartmentRow, ItemRow, MaterialRow, MatrixRow, WindowRow};
 use crate::seed::labels::{ZhLabel, yes_no};
 use crate::web::forms::private_page;
@@ -243,18 +243,18 @@ pub struct Summary {
     pub removed: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum ImportError {
     /// Line (1 = header), column, message key.
     Row(u64, String, &'static str),
     /// A dry run ends by rolling back; it carries what would have happened.
     DryRun(Summary),
-    Db(String),
+    Db(crate::db::DbFailure),
 }
 
 impl From<diesel::result::Error> for ImportError {
     fn from(e: diesel::result::Error) -> Self {
-        ImportError::Db(e.to_string())
+        ImportError::Db(e.into())
     }
 }
 
@@ -776,7 +776,7 @@ async fn import_post(
     let text = form.text.clone();
     let result = state
         .db
-        .run(move |conn| Ok(import(conn, kind, &text, today, apply)))
+        .run(move |conn| -> AppResult<_> { Ok(import(conn, kind, &text, today, apply)) })
         .await?;
     if apply {
         let audit_result: Result<(), AppError> = result
@@ -829,7 +829,7 @@ async fn import_post(
                 },
             )
         }
-        Err(ImportError::Db(m)) => Err(AppError::Internal(m)),
+        Err(ImportError::Db(f)) => Err(f.into()),
         Err(ImportError::DryRun(_)) => Err(AppError::Internal("dry run escaped".into())),
     }
 }

@@ -16,7 +16,7 @@ use crate::clock::local;
 use crate::db::ids::HallId;
 use crate::db::schema::{calendar_days, halls, opening_hours, slot_counters, windows};
 use crate::db::{DbConn, write_transaction};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::{CalendarDay, DayKind, Hall, HallLevel, OpeningHours};
 use crate::hall::repo as hall_repo;
 use crate::seed::labels::ZhLabel;
@@ -277,7 +277,7 @@ async fn halls_page(
     Scope::admin(&identity)?;
     let halls = state
         .db
-        .run(|conn| {
+        .run(|conn| -> AppResult<_> {
             Ok(halls::table
                 .order(halls::id)
                 .select(Hall::as_select())
@@ -327,7 +327,7 @@ async fn hall_new(
     Scope::admin(&identity)?;
     let parents = state
         .db
-        .run(|conn| Ok(hall_repo::list_halls(conn)?))
+        .run(|conn| -> AppResult<_> { Ok(hall_repo::list_halls(conn)?) })
         .await?;
     let form = HallForm {
         level: "community".into(),
@@ -365,7 +365,7 @@ async fn hall_edit(
     let id: HallId = id.parse().map_err(|_| AppError::NotFound)?;
     let (hall, parents) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall: Hall = halls::table
                 .find(id)
                 .select(Hall::as_select())
@@ -400,7 +400,7 @@ async fn save_hall_page(
     let actor = scope.account.actor(&client_ip(req));
     let (saved, form, parents) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let saved = save_hall(conn, id, &form, today);
             Ok((saved, form, hall_repo::list_halls(conn)?))
         })
@@ -510,7 +510,7 @@ async fn hours_page(
     let id: HallId = id.parse().map_err(|_| AppError::NotFound)?;
     let (hall, week) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = hall_repo::find_hall(conn, id)?.ok_or(AppError::NotFound)?;
             Ok((hall, hall_repo::opening_hours_of(conn, id)?))
         })
@@ -699,7 +699,10 @@ async fn calendar_page(
         .year
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or(chrono::Datelike::year(&today));
-    let days = state.db.run(move |conn| Ok(load_year(conn, year)?)).await?;
+    let days = state
+        .db
+        .run(move |conn| -> AppResult<_> { Ok(load_year(conn, year)?) })
+        .await?;
     private_page(
         StatusCode::OK,
         &CalendarPage {
@@ -800,7 +803,10 @@ async fn calendar_save(
             Ok(see_other(&format!("/admin/calendar?year={year}&saved=1")))
         }
         Err(line) => {
-            let days = state.db.run(move |conn| Ok(load_year(conn, year)?)).await?;
+            let days = state
+                .db
+                .run(move |conn| -> AppResult<_> { Ok(load_year(conn, year)?) })
+                .await?;
             let error = ctx.tn("admin-error-calendar-line", line as i64);
             private_page(
                 StatusCode::UNPROCESSABLE_ENTITY,

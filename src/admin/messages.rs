@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::Scope;
 use crate::accounts::Identity;
 use crate::clock::format_local;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::notify::{MessageStatus, outbox};
 use crate::pii::mask_phone;
 use crate::web::forms::private_page;
@@ -55,7 +55,7 @@ async fn messages_page(
     let tz = state.tz();
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let counts = outbox::counts(conn)?;
             let counts = MessageStatus::ALL
                 .iter()

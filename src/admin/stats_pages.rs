@@ -19,7 +19,7 @@ use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, ServiceId, WindowId};
 use crate::db::schema::{departments, service_items, tickets, windows};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::queue::models::Ticket;
 use crate::web::forms::private_page;
@@ -339,7 +339,7 @@ async fn stats_page(
     let today = local(now, tz).date();
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let (f, hall, notice) = filter_for(conn, &scope, &q, today)?;
             let r = stats::report(conn, &f, today, day_start(tz))?;
             let labels: Vec<String> = r
@@ -458,7 +458,7 @@ async fn stats_csv(
     let today = local(now, tz).date();
     let r = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let (f, _, _) = filter_for(conn, &scope, &q, today)?;
             Ok(stats::report(conn, &f, today, day_start(tz))?)
         })

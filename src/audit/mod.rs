@@ -208,7 +208,7 @@ pub async fn audit_action(
     };
     let now = state.clock.now_utc();
     let action = action.to_string();
-    let logged = state
+    let logged: crate::error::AppResult<()> = state
         .db
         .run(move |conn| {
             Ok(record(

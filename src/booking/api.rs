@@ -13,29 +13,8 @@ use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::db::DbConn;
 use crate::db::ids::{HallId, ServiceId};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::web::AppState;
-
-impl From<BookingError> for AppError {
-    fn from(e: BookingError) -> Self {
-        let code = e.code();
-        let message = e.to_string();
-        match e {
-            BookingError::ServiceNotFound | BookingError::NotFound => AppError::NotFound,
-            BookingError::Suspended(_) => AppError::forbidden(code, message),
-            BookingError::SlotFull
-            | BookingError::Duplicate
-            | BookingError::LimitReached(_)
-            | BookingError::TooLate(_)
-            | BookingError::WrongState => AppError::conflict(code, message),
-            BookingError::OutsideHorizon
-            | BookingError::InvalidSlot
-            | BookingError::NotBookable
-            | BookingError::NoWindow => AppError::invalid(code, message),
-            BookingError::Db(m) => AppError::Internal(m),
-        }
-    }
-}
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
@@ -69,7 +48,7 @@ async fn list_slots(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let list = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let offer = Offer::load(conn, id, now, tz)?;
             offer.check_bookable()?;
             match offer.availability(conn, date)? {
@@ -187,7 +166,7 @@ async fn cancel_booking(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let b = state
         .db
-        .run(move |conn| Ok(service::cancel(conn, account, &code, now, tz)?))
+        .run(move |conn| -> AppResult<_> { Ok(service::cancel(conn, account, &code, now, tz)?) })
         .await?;
     Ok(HttpResponse::Ok().json(Cancelled {
         code: b.code,

@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
-use crate::db::ids::{AccountId, HallId, ServiceId, WindowId};
+use crate::db::ids::{AccountId, BookingId, HallId, ServiceId, WindowId};
 use crate::db::schema::{booking_events, bookings};
 use crate::text_enum;
 
@@ -39,7 +39,7 @@ impl BookingStatus {
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = bookings)]
 pub struct Booking {
-    pub id: i32,
+    pub id: BookingId,
     pub code: String,
     pub account_id: AccountId,
     pub hall_id: HallId,
@@ -75,7 +75,7 @@ pub struct NewBooking {
 #[diesel(table_name = booking_events)]
 pub struct BookingEvent {
     pub id: i32,
-    pub booking_id: i32,
+    pub booking_id: BookingId,
     pub status: String,
     pub note: String,
     pub at: NaiveDateTime,

@@ -149,7 +149,7 @@ async fn create_booking(
             match result {
                 Ok(b) => Ok(Ok(b.code)),
                 Err(BookingError::ServiceNotFound) => Err(AppError::NotFound),
-                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(BookingError::Db(f)) => Err(f.into()),
                 Err(e) => {
                     let message = booking_error_message(&ctx, &e);
                     Ok(Err((
@@ -241,7 +241,7 @@ async fn reschedule_booking(
             match result {
                 Ok(b) => Ok(Ok(b.code)),
                 Err(BookingError::NotFound) => Err(AppError::NotFound),
-                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(BookingError::Db(f)) => Err(f.into()),
                 Err(e) => {
                     let b = repo::find_owned(conn, &c, account)?.ok_or(AppError::NotFound)?;
                     let view = BookingView::load(conn, &b, ctx.lang)?;

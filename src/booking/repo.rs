@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::models::{Booking, BookingEvent, BookingStatus, NewBooking};
 use crate::catalog::models::Window;
 use crate::db::DbConn;
-use crate::db::ids::{AccountId, ServiceId, WindowId};
+use crate::db::ids::{AccountId, BookingId, ServiceId, WindowId};
 use crate::db::schema::{booking_events, bookings, slot_counters, window_services, windows};
 
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Booking>> {
@@ -52,7 +52,7 @@ pub fn has_active_for(
     account: AccountId,
     service: ServiceId,
     day: NaiveDate,
-    except: Option<i32>,
+    except: Option<BookingId>,
 ) -> QueryResult<bool> {
     let mut q = bookings::table
         .filter(bookings::account_id.eq(account))
@@ -157,14 +157,14 @@ pub fn release_place(
     .execute(conn)
 }
 
-pub fn insert_booking(conn: &mut DbConn, new: NewBooking) -> QueryResult<i32> {
+pub fn insert_booking(conn: &mut DbConn, new: NewBooking) -> QueryResult<BookingId> {
     diesel::insert_into(bookings::table)
         .values(new)
         .returning(bookings::id)
         .get_result(conn)
 }
 
-pub fn find_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Booking> {
+pub fn find_by_id(conn: &mut DbConn, id: BookingId) -> QueryResult<Booking> {
     bookings::table
         .find(id)
         .select(Booking::as_select())
@@ -173,7 +173,7 @@ pub fn find_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Booking> {
 
 pub fn add_event(
     conn: &mut DbConn,
-    booking: i32,
+    booking: BookingId,
     status: &str,
     note: &str,
     at: NaiveDateTime,
@@ -189,7 +189,7 @@ pub fn add_event(
     Ok(())
 }
 
-pub fn events_of(conn: &mut DbConn, booking: i32) -> QueryResult<Vec<BookingEvent>> {
+pub fn events_of(conn: &mut DbConn, booking: BookingId) -> QueryResult<Vec<BookingEvent>> {
     booking_events::table
         .filter(booking_events::booking_id.eq(booking))
         .order((booking_events::at, booking_events::id))
@@ -201,7 +201,7 @@ pub fn events_of(conn: &mut DbConn, booking: i32) -> QueryResult<Vec<BookingEven
 /// `from`: two racing requests cannot both succeed.
 pub fn transition(
     conn: &mut DbConn,
-    id: i32,
+    id: BookingId,
     from: &[BookingStatus],
     to: BookingStatus,
     now: NaiveDateTime,
@@ -222,7 +222,7 @@ pub fn transition(
 
 pub fn move_booking(
     conn: &mut DbConn,
-    id: i32,
+    id: BookingId,
     window: WindowId,
     day: NaiveDate,
     start: NaiveTime,

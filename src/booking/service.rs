@@ -17,6 +17,7 @@ use crate::catalog::repo as catalog_repo;
 use crate::db::ids::{AccountId, ServiceId, WindowId};
 use crate::db::schema::accounts;
 use crate::db::{DbConn, write_transaction};
+use crate::error::AppError;
 use crate::hall::calendar::WorkCalendar;
 use crate::hall::models::{Hall, OpeningHours};
 use crate::hall::repo as hall_repo;
@@ -51,8 +52,10 @@ pub enum BookingError {
     TooLate(i32),
     #[error("the booking is not in a state that allows this")]
     WrongState,
-    #[error("database: {0}")]
-    Db(String),
+    #[error("could not draw a free booking code")]
+    NoFreeCode,
+    #[error(transparent)]
+    Db(#[from] crate::db::DbFailure),
 }
 
 impl From<diesel::result::Error> for BookingError {
@@ -68,7 +71,29 @@ impl From<diesel::result::Error> for BookingError {
             {
                 BookingError::Duplicate
             }
-            other => BookingError::Db(other.to_string()),
+            other => BookingError::Db(other.into()),
+        }
+    }
+}
+
+impl From<BookingError> for AppError {
+    fn from(e: BookingError) -> Self {
+        let code = e.code();
+        let message = e.to_string();
+        match e {
+            BookingError::ServiceNotFound | BookingError::NotFound => AppError::NotFound,
+            BookingError::Suspended(_) => AppError::forbidden(code, message),
+            BookingError::SlotFull
+            | BookingError::Duplicate
+            | BookingError::LimitReached(_)
+            | BookingError::TooLate(_)
+            | BookingError::WrongState => AppError::conflict(code, message),
+            BookingError::OutsideHorizon
+            | BookingError::InvalidSlot
+            | BookingError::NotBookable
+            | BookingError::NoWindow => AppError::invalid(code, message),
+            BookingError::Db(f) => f.into(),
+            BookingError::NoFreeCode => AppError::Internal(message),
         }
     }
 }
@@ -88,7 +113,7 @@ impl BookingError {
             BookingError::Suspended(_) => "suspended",
             BookingError::TooLate(_) => "too_late",
             BookingError::WrongState => "invalid_state",
-            BookingError::Db(_) => "internal_error",
+            BookingError::Db(_) | BookingError::NoFreeCode => "internal_error",
         }
     }
 
@@ -106,7 +131,7 @@ impl BookingError {
             BookingError::Suspended(_) => "book-error-suspended",
             BookingError::TooLate(_) => "book-error-too-late",
             BookingError::WrongState => "book-error-state",
-            BookingError::Db(_) => "error-500-message",
+            BookingError::Db(_) | BookingError::NoFreeCode => "error-500-message",
         }
     }
 }
@@ -293,9 +318,8 @@ fn unique_code(conn: &mut DbConn) -> Result<String, BookingError> {
             return Ok(c);
         }
     }
-    Err(BookingError::Db(
-        "could not draw a free booking code".into(),
-    ))
+    // 31⁸ codes: eight taken in a row means something else is wrong.
+    Err(BookingError::NoFreeCode)
 }
 
 pub struct BookRequest {

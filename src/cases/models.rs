@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId};
+use crate::db::ids::{AccountId, BookingId, CaseId, DepartmentId, HallId, ServiceId, TicketId};
 use crate::db::schema::{case_events, cases};
 use crate::text_enum;
 
@@ -44,13 +44,13 @@ impl CaseStatus {
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = cases)]
 pub struct Case {
-    pub id: i32,
+    pub id: CaseId,
     pub case_number: String,
     pub hall_id: HallId,
     pub department_id: DepartmentId,
     pub service_id: ServiceId,
-    pub ticket_id: i32,
-    pub booking_id: Option<i32>,
+    pub ticket_id: TicketId,
+    pub booking_id: Option<BookingId>,
     pub account_id: Option<AccountId>,
     pub phone_last4: String,
     #[diesel(deserialize_as = String)]
@@ -105,7 +105,7 @@ impl CaseJson {
 #[diesel(table_name = case_events)]
 pub struct CaseEvent {
     pub id: i32,
-    pub case_id: i32,
+    pub case_id: CaseId,
     pub status: String,
     pub note: String,
     pub actor_id: Option<AccountId>,

@@ -14,7 +14,8 @@ use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
 use crate::db::DbConn;
-use crate::error::AppError;
+use crate::db::ids::CaseId;
+use crate::error::{AppError, AppResult};
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::client_ip;
 use crate::web::{AppState, PageCtx};
@@ -28,7 +29,7 @@ pub fn may_see(user: &Account, case: &Case) -> bool {
 }
 
 pub struct CaseRow {
-    pub id: i32,
+    pub id: CaseId,
     pub number: String,
     pub item: String,
     pub status: String,
@@ -82,7 +83,7 @@ async fn cases_page(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let today = local(now, tz).date();
             let list = match (user.role, user.department_id) {
                 (Role::Admin, _) => {
@@ -162,7 +163,7 @@ impl CaseView {
 #[template(path = "cases/detail.html")]
 struct CasePage {
     ctx: PageCtx,
-    id: i32,
+    id: CaseId,
     view: CaseView,
     next: Vec<(String, String)>,
     error: String,
@@ -182,7 +183,7 @@ async fn case_page(
     q: web::Query<ErrorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(STAFF)?.account.clone();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
@@ -237,7 +238,7 @@ async fn advance_case(
     form: web::Form<AdvanceForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(STAFF)?.account.clone();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let to = form.to.parse::<CaseStatus>().ok();
     let note = form.note.clone();
     let now = state.clock.now_utc();
@@ -254,7 +255,7 @@ async fn advance_case(
             match service::advance(conn, id, to, &note, actor.id, now) {
                 Ok(c) => Ok(c),
                 Err(CaseError::NotFound) => Err(AppError::NotFound),
-                Err(CaseError::Db(m)) => Err(AppError::Internal(m)),
+                Err(CaseError::Db(f)) => Err(f.into()),
                 Err(e) => Err(AppError::conflict("illegal_transition", e.to_string())),
             }
         })

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::models::{Case, CaseEvent, CaseStatus};
 use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
-use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId};
+use crate::db::ids::{AccountId, BookingId, CaseId, DepartmentId, HallId, ServiceId, TicketId};
 use crate::db::schema::{accounts, bookings, case_counters, case_events, cases, halls};
 use crate::db::{DbConn, write_transaction};
 use crate::hall::repo as hall_repo;
@@ -40,8 +40,8 @@ fn next_case_number(
 pub struct NewCase<'a> {
     pub hall: HallId,
     pub service: ServiceId,
-    pub ticket: i32,
-    pub booking: Option<i32>,
+    pub ticket: TicketId,
+    pub booking: Option<BookingId>,
     /// For a walk-in, the digits the clerk typed (a booking has its own).
     pub phone_last4: &'a str,
     pub clerk: AccountId,
@@ -84,7 +84,7 @@ pub fn open_case(
             .collect(),
     };
     let number = next_case_number(conn, new.hall, today)?;
-    let id: i32 = diesel::insert_into(cases::table)
+    let id: CaseId = diesel::insert_into(cases::table)
         .values((
             cases::case_number.eq(&number),
             cases::hall_id.eq(new.hall),
@@ -109,7 +109,7 @@ pub fn open_case(
 
 fn add_event(
     conn: &mut DbConn,
-    case: i32,
+    case: CaseId,
     status: CaseStatus,
     note: &str,
     actor: Option<AccountId>,
@@ -127,7 +127,7 @@ fn add_event(
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Case> {
+pub fn find(conn: &mut DbConn, id: CaseId) -> QueryResult<Case> {
     cases::table.find(id).select(Case::as_select()).first(conn)
 }
 
@@ -139,7 +139,7 @@ pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Cas
         .optional()
 }
 
-pub fn for_ticket(conn: &mut DbConn, ticket: i32) -> QueryResult<Option<Case>> {
+pub fn for_ticket(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Option<Case>> {
     cases::table
         .filter(cases::ticket_id.eq(ticket))
         .select(Case::as_select())
@@ -147,7 +147,7 @@ pub fn for_ticket(conn: &mut DbConn, ticket: i32) -> QueryResult<Option<Case>> {
         .optional()
 }
 
-pub fn events_of(conn: &mut DbConn, case: i32) -> QueryResult<Vec<CaseEvent>> {
+pub fn events_of(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {
     case_events::table
         .filter(case_events::case_id.eq(case))
         .order((case_events::at, case_events::id))
@@ -173,15 +173,26 @@ pub enum CaseError {
     NotFound,
     #[error("a case cannot go from {0} to {1}")]
     IllegalMove(&'static str, &'static str),
-    #[error("database: {0}")]
-    Db(String),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbFailure),
+}
+
+impl From<CaseError> for crate::error::AppError {
+    fn from(e: CaseError) -> Self {
+        use crate::error::AppError;
+        match e {
+            CaseError::NotFound => AppError::NotFound,
+            CaseError::IllegalMove(..) => AppError::conflict("illegal_transition", e.to_string()),
+            CaseError::Db(f) => f.into(),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for CaseError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => CaseError::NotFound,
-            other => CaseError::Db(other.to_string()),
+            other => CaseError::Db(other.into()),
         }
     }
 }
@@ -190,7 +201,7 @@ impl From<diesel::result::Error> for CaseError {
 /// the caller checks that).
 pub fn advance(
     conn: &mut DbConn,
-    id: i32,
+    id: CaseId,
     to: CaseStatus,
     note: &str,
     actor: AccountId,

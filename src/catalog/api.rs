@@ -12,7 +12,7 @@ use super::repo::{self, ServiceFilter};
 use super::search::parse_query;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::HallLevel;
 use crate::hall::repo as hall_repo;
 use crate::web::AppState;
@@ -72,7 +72,7 @@ struct HallJson {
 async fn list_halls(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let list = state
         .db
-        .run(|conn| Ok(hall_repo::list_halls(conn)?))
+        .run(|conn| -> AppResult<_> { Ok(hall_repo::list_halls(conn)?) })
         .await?;
     let body: Vec<HallJson> = list
         .into_iter()
@@ -209,7 +209,7 @@ async fn list_services(
     }
     let list = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = known_hall(conn, hall)?;
             if let Some(d) = department {
                 repo::find_department(conn, d)?.ok_or_else(|| {
@@ -276,7 +276,7 @@ async fn get_service(
     let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
     let body = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let item = repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
             let department =
                 repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;

@@ -9,7 +9,7 @@ use super::repo::{self, DepartmentSummary, ServiceFilter};
 use super::search::parse_query;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
 use crate::web::{AppState, PageCtx};
@@ -49,7 +49,7 @@ async fn home_page(
     let today = state.clock.today_in(state.tz());
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = chosen_hall(conn, query.hall.as_deref())?;
             let figures = repo::hall_figures(conn, hall.id)?;
             let departments = repo::list_departments(conn, Some(hall.id))?;
@@ -83,7 +83,7 @@ async fn services_page(
     let query = query.into_inner();
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = chosen_hall(conn, query.hall.as_deref())?;
             let q = query
                 .q
@@ -138,7 +138,7 @@ async fn service_page(
     let today = state.clock.today_in(state.tz());
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let item = repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
             let department =
                 repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;
@@ -172,7 +172,7 @@ async fn departments_page(
 ) -> Result<HttpResponse, AppError> {
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = chosen_hall(conn, query.hall.as_deref())?;
             let departments = repo::list_departments(conn, Some(hall.id))?;
             Ok(DepartmentsPage {
@@ -194,7 +194,7 @@ async fn department_page(
     let id: DepartmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let department = repo::find_department(conn, id)?.ok_or(AppError::NotFound)?;
             let hall = hall_repo::find_hall(conn, department.hall_id)?.ok_or(AppError::NotFound)?;
             let windows = repo::windows_of_department(conn, id)?;
@@ -228,7 +228,7 @@ async fn department_page(
 async fn halls_page(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let halls = hall_repo::list_halls(conn)?;
             let mut entries = Vec::new();
             for hall in tree_order(&halls) {

@@ -31,5 +31,10 @@ typed_id!(
     WindowId,
     ServiceId,
     MaterialId,
-    AccountId
+    AccountId,
+    BookingId,
+    TicketId,
+    CaseId,
+    RatingId,
+    FollowUpId,
 );

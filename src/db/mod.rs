@@ -198,6 +198,37 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<usize, DbSetupError> {
     Ok(reverted.len())
 }
 
+/// A database error carried inside a feature's own error type: the cause
+/// is kept (for the log), and two failures never compare equal (so that the
+/// features' errors can still be compared in tests).
+#[derive(Debug, thiserror::Error)]
+#[error("database error")]
+pub struct DbFailure(#[source] pub diesel::result::Error);
+
+impl PartialEq for DbFailure {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+impl Eq for DbFailure {}
+
+impl From<diesel::result::Error> for DbFailure {
+    fn from(e: diesel::result::Error) -> Self {
+        DbFailure(e)
+    }
+}
+
+/// No connection could be used: the pool timed out, or the blocking task
+/// running the work failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Unavailable {
+    #[error("no database connection is free")]
+    Pool,
+    #[error("the database task failed")]
+    Task,
+}
+
 /// Shared handle on the pool; every query runs on the blocking thread pool.
 #[derive(Clone)]
 pub struct Db {
@@ -225,19 +256,28 @@ impl Db {
         })
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
-    pub async fn run<F, R>(&self, f: F) -> Result<R, AppError>
+    /// Runs `f` with a pooled connection on the blocking thread pool. The
+    /// error is the caller's: any error that can say "no connection" (see
+    /// [`Unavailable`]), `AppError` or a feature's own.
+    pub async fn run<F, R, E>(&self, f: F) -> Result<R, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<R, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
         R: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
     {
         let db = self.clone();
         actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = db.get()?;
+            let mut conn = db.pool.get().map_err(|e| {
+                tracing::error!(error = %e, "database connection unavailable");
+                Unavailable::Pool
+            })?;
             f(&mut conn)
         })
         .await
-        .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "a database task failed");
+            Unavailable::Task
+        })?
     }
 }
 

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::AccountId;
+use crate::db::ids::{AccountId, BookingId};
 use crate::db::schema::notifications;
 use crate::text_enum;
 
@@ -36,7 +36,7 @@ pub struct OutboxMessage {
     pub id: i32,
     pub message_id: String,
     pub account_id: AccountId,
-    pub booking_id: Option<i32>,
+    pub booking_id: Option<BookingId>,
     #[diesel(deserialize_as = String)]
     pub kind: MessageKind,
     pub body: String,
@@ -56,7 +56,7 @@ pub struct OutboxMessage {
 /// A message to be written into the outbox.
 pub struct NewMessage<'a> {
     pub account: AccountId,
-    pub booking: Option<i32>,
+    pub booking: Option<BookingId>,
     pub kind: MessageKind,
     pub body: &'a str,
     /// When it should go out (now, or e.g. 10:00 the day before a slot).

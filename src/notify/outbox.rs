@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::models::{MessageKind, MessageStatus, NewMessage, OutboxMessage};
 use crate::db::DbConn;
-use crate::db::ids::AccountId;
+use crate::db::ids::{AccountId, BookingId};
 use crate::db::schema::{accounts, notifications};
 
 /// Attempts before a message is given up as failed.
@@ -45,7 +45,7 @@ pub fn queue(conn: &mut DbConn, m: NewMessage, now: NaiveDateTime) -> QueryResul
 /// (the reminder of a booking that was cancelled or moved).
 pub fn cancel_pending(
     conn: &mut DbConn,
-    booking: i32,
+    booking: BookingId,
     kind: MessageKind,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -185,7 +185,7 @@ pub fn for_account(conn: &mut DbConn, account: AccountId) -> QueryResult<Vec<Out
 /// The newest message of `kind` about a booking.
 pub fn latest_for_booking(
     conn: &mut DbConn,
-    booking: i32,
+    booking: BookingId,
     kind: MessageKind,
 ) -> QueryResult<Option<OutboxMessage>> {
     notifications::table

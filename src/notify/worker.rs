@@ -2,6 +2,7 @@
 //! this instance queued a message and otherwise polls, claims what is due,
 //! sends the batch concurrently and records each answer.
 
+use crate::error::AppResult;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,7 +59,7 @@ impl Worker {
         let now = self.clock.now_utc();
         let claimed = self
             .db
-            .run(move |conn| Ok(outbox::claim_due(conn, now, BATCH)?))
+            .run(move |conn| -> AppResult<_> { Ok(outbox::claim_due(conn, now, BATCH)?) })
             .await?;
         if claimed.is_empty() {
             return Ok(0);
@@ -69,7 +70,7 @@ impl Worker {
         let now = self.clock.now_utc();
         let statuses = self
             .db
-            .run(move |conn| {
+            .run(move |conn| -> AppResult<_> {
                 let mut out = Vec::new();
                 for (c, r) in claimed.iter().zip(results) {
                     out.push((

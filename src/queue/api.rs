@@ -9,37 +9,21 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::models::{Outcome, PriorityReason, Ticket, TicketStatus};
-use super::service::{self, Action, QueueError};
+use super::service::{self, Action};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::audit::audit_action;
 use crate::booking::code;
 use crate::db::DbConn;
-use crate::db::ids::{HallId, ServiceId, WindowId};
+use crate::db::ids::{HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::{bookings, cases, service_items, tickets, windows};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
 
-impl From<QueueError> for AppError {
-    fn from(e: QueueError) -> Self {
-        let code = e.code();
-        let message = e.to_string();
-        match e {
-            QueueError::NotFound => AppError::NotFound,
-            QueueError::NotYourWindow | QueueError::NotYourTicket => {
-                AppError::forbidden(code, message)
-            }
-            QueueError::Invalid(_) => AppError::invalid(code, message),
-            QueueError::Db(m) => AppError::Internal(m),
-            _ => AppError::conflict(code, message),
-        }
-    }
-}
-
 #[derive(Serialize)]
 pub struct TicketJson {
-    pub id: i32,
+    pub id: TicketId,
     pub number: String,
     pub hall_id: HallId,
     pub service_id: ServiceId,
@@ -139,7 +123,7 @@ async fn checkin(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let (json, hall, new) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let (t, new) = service::check_in(conn, &code, &last4, now, tz)?;
             let hall = t.hall_id;
             Ok((TicketJson::load(conn, t, now, tz, true)?, hall, new))
@@ -203,7 +187,7 @@ async fn show(
     identity: Identity,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let viewer = identity.user.map(|u| u.account);
     let json = state
@@ -345,7 +329,7 @@ async fn ticket_action(
 ) -> Result<HttpResponse, AppError> {
     let clerk = identity.require(&[Role::Clerk])?.account.clone();
     let (id, name) = path.into_inner();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     let action = parse_action(&name, &body)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
@@ -421,7 +405,7 @@ async fn display(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let calls = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = match hall {
                 Some(h) => {
                     crate::hall::repo::find_hall(conn, h)?

@@ -19,9 +19,9 @@ use crate::audit::audit_action;
 use crate::catalog::models::{Material, Window};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
-use crate::db::ids::{ServiceId, WindowId};
+use crate::db::ids::{ServiceId, TicketId, WindowId};
 use crate::db::schema::{accounts, bookings, service_items, tickets, window_services, windows};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::pii::mask_name;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::client_ip;
@@ -125,7 +125,7 @@ async fn workstation(
     let flash = flash.into_inner();
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let window = service::window_of_clerk(conn, clerk.id)?;
             let today = local(now, tz).date();
             let mut choices: Vec<Window> = Vec::new();
@@ -466,7 +466,7 @@ async fn ticket_action(
 ) -> Result<HttpResponse, AppError> {
     let clerk = clerk_of(&identity)?;
     let (id, name) = path.into_inner();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
     let action = match action_from(&name, &fields) {
         Ok(a) => a,
         Err(e) => return Ok(back(&Err(e))),
@@ -534,7 +534,7 @@ async fn notice(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let clerk = clerk_of(&identity)?;
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
     let tz = state.tz();
     let page = state
         .db

@@ -21,7 +21,7 @@ use super::service::local;
 use crate::db::DbConn;
 use crate::db::ids::HallId;
 use crate::db::schema::{tickets, zones};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
 use crate::web::{AppState, PageCtx};
@@ -137,7 +137,7 @@ async fn display_state(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let body = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = chosen_hall(conn, q.hall.as_deref())?;
             Ok(board_state(conn, &hall, now, tz)?)
         })
@@ -160,7 +160,7 @@ async fn display_events(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let (hall_id, snapshot) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = chosen_hall(conn, q.hall.as_deref())?;
             Ok((
                 hall.id,

@@ -68,7 +68,7 @@ impl EventBus {
             return;
         }
         if db.backend() == Backend::Postgres {
-            let sent = db
+            let sent: crate::error::AppResult<()> = db
                 .run(move |conn| {
                     if let DbConn::Pg(pg) = conn {
                         for e in &events {

@@ -16,8 +16,8 @@ use crate::catalog::models::{Department, ServiceItem};
 use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
 use crate::catalog::search::parse_query;
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, ServiceId};
-use crate::error::AppError;
+use crate::db::ids::{DepartmentId, ServiceId, TicketId};
+use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
 use crate::web::forms::{private_page, see_other};
@@ -108,7 +108,7 @@ async fn checkin(
     let lookup = code.clone();
     let result = state
         .db
-        .run(move |conn| Ok(service::check_in(conn, &code, &last4, now, tz)))
+        .run(move |conn| -> AppResult<_> { Ok(service::check_in(conn, &code, &last4, now, tz)) })
         .await?;
     match result {
         Ok((ticket, new)) => {
@@ -123,13 +123,13 @@ async fn checkin(
             }
             Ok(see_other(&format!("/kiosk/ticket/{}", ticket.id)))
         }
-        Err(QueueError::Db(m)) => Err(AppError::Internal(m)),
+        Err(QueueError::Db(f)) => Err(f.into()),
         Err(e) => {
             // A late arrival is offered a walk-in ticket for the same item.
             let walk_in_service = if e == QueueError::TooLate {
                 state
                     .db
-                    .run(move |conn| {
+                    .run(move |conn| -> AppResult<_> {
                         Ok(crate::booking::repo::find_by_code(conn, &lookup)?
                             .map(|b| b.service_id.0))
                     })
@@ -192,7 +192,7 @@ async fn walk_in_form(
     }
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let hall = kiosk_hall(conn)?;
             let departments: Vec<Department> = catalog_repo::list_departments(conn, Some(hall.id))?
                 .into_iter()
@@ -295,7 +295,7 @@ async fn walk_in(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let result = state
         .db
-        .run(move |conn| Ok(service::walk_in(conn, id, priority, now, tz)))
+        .run(move |conn| -> AppResult<_> { Ok(service::walk_in(conn, id, priority, now, tz)) })
         .await?;
     match result {
         Ok(t) => {
@@ -304,7 +304,7 @@ async fn walk_in(
             Ok(see_other(&format!("/kiosk/ticket/{}", t.id)))
         }
         Err(QueueError::NotFound) => Err(AppError::NotFound),
-        Err(QueueError::Db(m)) => Err(AppError::Internal(m)),
+        Err(QueueError::Db(f)) => Err(f.into()),
         Err(e) => {
             let item = state
                 .db
@@ -343,11 +343,11 @@ async fn ticket_page(
     ctx: PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let (t, windows, zone) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             use crate::db::schema::{tickets, zones};
             use diesel::prelude::*;
             let ticket = tickets::table

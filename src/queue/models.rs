@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::ids::{AccountId, HallId, ServiceId, WindowId};
+use crate::db::ids::{AccountId, BookingId, HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::tickets;
 use crate::text_enum;
 
@@ -56,14 +56,14 @@ text_enum!(
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = tickets)]
 pub struct Ticket {
-    pub id: i32,
+    pub id: TicketId,
     pub hall_id: HallId,
     pub day: NaiveDate,
     pub letter: String,
     pub seq: i32,
     pub number: String,
     pub service_id: ServiceId,
-    pub booking_id: Option<i32>,
+    pub booking_id: Option<BookingId>,
     #[diesel(deserialize_as = String)]
     pub status: TicketStatus,
     pub priority_reason: Option<String>,

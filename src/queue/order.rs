@@ -55,14 +55,14 @@ mod tests {
 
     fn ticket(id: i32, arrived: i64, priority: bool, appointment: Option<i64>) -> Ticket {
         Ticket {
-            id,
+            id: crate::db::ids::TicketId(id),
             hall_id: HallId(1),
             day: at(0).date(),
             letter: "A".into(),
             seq: id,
             number: format!("A{id:03}"),
             service_id: ServiceId(1),
-            booking_id: appointment.map(|_| id),
+            booking_id: appointment.map(|_| crate::db::ids::BookingId(id)),
             status: TicketStatus::Waiting,
             priority_reason: priority.then(|| "elderly".to_string()),
             appointment_at: appointment.map(at),
@@ -93,7 +93,7 @@ mod tests {
             ticket(5, 2, false, None),      // walk-in
         ];
         in_calling_order(&mut q, now, Duration::minutes(30));
-        let ids: Vec<i32> = q.iter().map(|t| t.id).collect();
+        let ids: Vec<i32> = q.iter().map(|t| t.id.0).collect();
         assert_eq!(
             ids,
             vec![4, 3, 1, 5, 2],
@@ -110,7 +110,7 @@ mod tests {
             ticket(3, 1, false, None),
         ];
         in_calling_order(&mut q, now, Duration::minutes(30));
-        let ids: Vec<i32> = q.iter().map(|t| t.id).collect();
+        let ids: Vec<i32> = q.iter().map(|t| t.id.0).collect();
         assert_eq!(
             ids,
             vec![1, 3, 2],

@@ -15,12 +15,13 @@ use crate::booking::models::{Booking, BookingStatus};
 use crate::booking::repo as booking_repo;
 use crate::catalog::models::{ServiceItem, Window};
 use crate::catalog::repo as catalog_repo;
-use crate::db::ids::{AccountId, HallId, ServiceId, WindowId};
+use crate::db::ids::{AccountId, BookingId, HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::{
     accounts, service_items, ticket_counters, ticket_events, tickets, walk_in_counters,
     window_services, windows, zones,
 };
 use crate::db::{DbConn, write_transaction};
+use crate::error::AppError;
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
 
@@ -60,15 +61,31 @@ pub enum QueueError {
     ServiceNotStaffed,
     #[error("no window serves this item")]
     NoWindow,
-    #[error("database: {0}")]
-    Db(String),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbFailure),
 }
 
 impl From<diesel::result::Error> for QueueError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => QueueError::NotFound,
-            other => QueueError::Db(other.to_string()),
+            other => QueueError::Db(other.into()),
+        }
+    }
+}
+
+impl From<QueueError> for AppError {
+    fn from(e: QueueError) -> Self {
+        let code = e.code();
+        let message = e.to_string();
+        match e {
+            QueueError::NotFound => AppError::NotFound,
+            QueueError::NotYourWindow | QueueError::NotYourTicket => {
+                AppError::forbidden(code, message)
+            }
+            QueueError::Invalid(_) => AppError::invalid(code, message),
+            QueueError::Db(f) => f.into(),
+            _ => AppError::conflict(code, message),
         }
     }
 }
@@ -78,7 +95,8 @@ impl From<crate::cases::service::CaseError> for QueueError {
         use crate::cases::service::CaseError;
         match e {
             CaseError::NotFound => QueueError::NotFound,
-            other => QueueError::Db(other.to_string()),
+            CaseError::Db(f) => QueueError::Db(f),
+            CaseError::IllegalMove(..) => QueueError::IllegalMove("accepted"),
         }
     }
 }
@@ -140,7 +158,7 @@ pub fn letter_for(conn: &mut DbConn, item: &ServiceItem) -> QueryResult<String> 
 
 fn log(
     conn: &mut DbConn,
-    ticket: i32,
+    ticket: TicketId,
     kind: &str,
     window: Option<WindowId>,
     actor: Option<AccountId>,
@@ -202,7 +220,7 @@ fn issue(
 ) -> Result<Ticket, QueueError> {
     let letter = letter_for(conn, new.item)?;
     let (seq, number) = next_number(conn, new.hall.id, today, &letter)?;
-    let id: i32 = diesel::insert_into(tickets::table)
+    let id: TicketId = diesel::insert_into(tickets::table)
         .values((
             tickets::hall_id.eq(new.hall.id),
             tickets::day.eq(today),
@@ -227,14 +245,14 @@ fn issue(
     Ok(find(conn, id)?)
 }
 
-pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Ticket> {
+pub fn find(conn: &mut DbConn, id: TicketId) -> QueryResult<Ticket> {
     tickets::table
         .find(id)
         .select(Ticket::as_select())
         .first(conn)
 }
 
-pub fn for_booking(conn: &mut DbConn, booking: i32) -> QueryResult<Option<Ticket>> {
+pub fn for_booking(conn: &mut DbConn, booking: BookingId) -> QueryResult<Option<Ticket>> {
     tickets::table
         .filter(tickets::booking_id.eq(booking))
         .select(Ticket::as_select())
@@ -568,7 +586,7 @@ pub struct Acted {
 /// ticket's state forbids is `IllegalMove` (409).
 pub fn act(
     conn: &mut DbConn,
-    ticket_id: i32,
+    ticket_id: TicketId,
     clerk: AccountId,
     action: Action,
     now: NaiveDateTime,
@@ -955,7 +973,7 @@ pub fn return_transferred(
     actor: Option<AccountId>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let stranded: Vec<i32> = tickets::table
+    let stranded: Vec<TicketId> = tickets::table
         .filter(tickets::target_window_id.eq(window))
         .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED)))
         .select(tickets::id)

@@ -13,8 +13,8 @@ use crate::audit::audit_action;
 use crate::booking::{code, repo as booking_repo, track};
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
-use crate::db::ids::DepartmentId;
-use crate::error::AppError;
+use crate::db::ids::{DepartmentId, FollowUpId, TicketId};
+use crate::error::{AppError, AppResult};
 use crate::queue::service::{for_booking, local};
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
@@ -36,7 +36,7 @@ struct RateForm {
 fn rating_error(e: RatingError) -> Result<String, AppError> {
     match e {
         RatingError::NotFound => Err(AppError::NotFound),
-        RatingError::Db(m) => Err(AppError::Internal(m)),
+        RatingError::Db(f) => Err(f.into()),
         other => Ok(other.message_key().to_string()),
     }
 }
@@ -56,7 +56,7 @@ async fn rate_booking(
     let cc = c.clone();
     let result = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let b = booking_repo::find_owned(conn, &cc, account)?.ok_or(AppError::NotFound)?;
             let t = for_booking(conn, b.id)?.ok_or(AppError::NotFound)?;
             Ok(service::rate(
@@ -97,7 +97,7 @@ async fn rate_tracked(
     let (cc, l4) = (c.clone(), last4.clone());
     let result = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let tracked = track::find(conn, &cc, &l4)?.ok_or(AppError::NotFound)?;
             let t = for_booking(conn, tracked.booking.id)?.ok_or(AppError::NotFound)?;
             Ok(service::rate(
@@ -122,7 +122,7 @@ async fn rate_tracked(
 }
 
 pub struct FollowUpRow {
-    pub id: i32,
+    pub id: FollowUpId,
     pub grade: String,
     pub comment: String,
     pub item: String,
@@ -161,7 +161,7 @@ async fn follow_ups(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let departments: Vec<DepartmentId> = match user.role {
                 Role::Admin => catalog_repo::list_departments(conn, None)?
                     .into_iter()
@@ -238,7 +238,7 @@ async fn record(
     form: web::Form<StepForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(MANAGERS)?.account.clone();
-    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: FollowUpId = id.parse().map_err(|_| AppError::NotFound)?;
     let step = form.step.parse::<Step>().ok();
     let note = form.note.clone();
     let now = state.clock.now_utc();
@@ -253,7 +253,7 @@ async fn record(
             let step = step.ok_or_else(|| AppError::invalid("invalid_step", "unknown step"))?;
             service::record_step(conn, id, step, &note, now).map_err(|e| match e {
                 RatingError::NotFound => AppError::NotFound,
-                RatingError::Db(m) => AppError::Internal(m),
+                RatingError::Db(f) => f.into(),
                 other => AppError::invalid("invalid_step", other.to_string()),
             })
         })
@@ -324,12 +324,12 @@ async fn rate(
     let n = number.clone();
     let result = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             use crate::db::schema::tickets;
             use diesel::prelude::*;
             let hall = crate::queue::kiosk::kiosk_hall(conn)?;
             let today = local(now, tz).date();
-            let ticket: Option<(i32, Option<chrono::NaiveDateTime>)> = tickets::table
+            let ticket: Option<(TicketId, Option<chrono::NaiveDateTime>)> = tickets::table
                 .filter(
                     tickets::hall_id
                         .eq(hall.id)
@@ -359,7 +359,7 @@ async fn rate(
                 done: true,
             },
         ),
-        Err(RatingError::Db(m)) => Err(AppError::Internal(m)),
+        Err(RatingError::Db(f)) => Err(f.into()),
         Err(e) => {
             let error = ctx.t(e.message_key());
             private_page(

@@ -2,7 +2,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId, WindowId};
+use crate::db::ids::{
+    AccountId, DepartmentId, FollowUpId, HallId, RatingId, ServiceId, TicketId, WindowId,
+};
 use crate::db::schema::{follow_ups, ratings, service_items};
 use crate::db::{DbConn, write_transaction};
 use crate::hall::repo as hall_repo;
@@ -29,8 +31,8 @@ pub fn is_bad(grade: i32) -> bool {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ratings)]
 pub struct Rating {
-    pub id: i32,
-    pub ticket_id: i32,
+    pub id: RatingId,
+    pub ticket_id: TicketId,
     pub grade: i32,
     pub comment: String,
     pub channel: String,
@@ -45,8 +47,8 @@ pub struct Rating {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = follow_ups)]
 pub struct FollowUp {
-    pub id: i32,
-    pub rating_id: i32,
+    pub id: FollowUpId,
+    pub rating_id: RatingId,
     pub department_id: DepartmentId,
     pub due_on: NaiveDate,
     pub callback_note: String,
@@ -99,8 +101,23 @@ pub enum RatingError {
     AlreadyRated,
     #[error("{0}")]
     Invalid(&'static str),
-    #[error("database: {0}")]
-    Db(String),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbFailure),
+}
+
+impl From<RatingError> for crate::error::AppError {
+    fn from(e: RatingError) -> Self {
+        use crate::error::AppError;
+        match e {
+            RatingError::NotFound => AppError::NotFound,
+            RatingError::NotFinished => AppError::conflict("not_finished", e.to_string()),
+            RatingError::AlreadyRated => AppError::conflict("already_rated", e.to_string()),
+            RatingError::Invalid(field) => {
+                AppError::invalid("invalid_value", format!("{field} is not valid"))
+            }
+            RatingError::Db(f) => f.into(),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for RatingError {
@@ -111,7 +128,7 @@ impl From<diesel::result::Error> for RatingError {
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ) => RatingError::AlreadyRated,
-            other => RatingError::Db(other.to_string()),
+            other => RatingError::Db(other.into()),
         }
     }
 }
@@ -128,7 +145,7 @@ impl RatingError {
     }
 }
 
-pub fn for_ticket(conn: &mut DbConn, ticket: i32) -> QueryResult<Option<Rating>> {
+pub fn for_ticket(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Option<Rating>> {
     ratings::table
         .filter(ratings::ticket_id.eq(ticket))
         .select(Rating::as_select())
@@ -139,7 +156,7 @@ pub fn for_ticket(conn: &mut DbConn, ticket: i32) -> QueryResult<Option<Rating>>
 /// Records a rating for a finished visit (once); a bad one opens a follow-up.
 pub fn rate(
     conn: &mut DbConn,
-    ticket_id: i32,
+    ticket_id: TicketId,
     grade: i32,
     comment: &str,
     channel: Channel,
@@ -166,7 +183,7 @@ pub fn rate(
             .find(t.service_id)
             .select(service_items::department_id)
             .first(conn)?;
-        let id: i32 = diesel::insert_into(ratings::table)
+        let id: RatingId = diesel::insert_into(ratings::table)
             .values((
                 ratings::ticket_id.eq(t.id),
                 ratings::grade.eq(grade),
@@ -216,7 +233,7 @@ pub fn follow_ups_for(
     Ok(list)
 }
 
-pub fn find_follow_up(conn: &mut DbConn, id: i32) -> QueryResult<Option<FollowUp>> {
+pub fn find_follow_up(conn: &mut DbConn, id: FollowUpId) -> QueryResult<Option<FollowUp>> {
     follow_ups::table
         .find(id)
         .select(FollowUp::as_select())
@@ -227,7 +244,7 @@ pub fn find_follow_up(conn: &mut DbConn, id: i32) -> QueryResult<Option<FollowUp
 /// Records the next step of a follow-up, in order.
 pub fn record_step(
     conn: &mut DbConn,
-    id: i32,
+    id: FollowUpId,
     step: Step,
     note: &str,
     now: NaiveDateTime,

@@ -52,7 +52,7 @@ impl VisitJson {
 /// The ticket and case of a booking, if the visit got that far.
 fn visit_of(
     conn: &mut DbConn,
-    booking: i32,
+    booking: crate::db::ids::BookingId,
     now: NaiveDateTime,
     tz: Tz,
 ) -> Result<(Option<TicketJson>, Option<CaseJson>), AppError> {

@@ -16,7 +16,7 @@ use crate::booking::service::{self, BookingError, Offer};
 use crate::booking::{code, ics, repo, track};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::notify::views::MessageView;
 use crate::notify::{MessageKind, outbox};
 use crate::web::forms::{private_page, see_other};
@@ -35,7 +35,7 @@ async fn bookings_page(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let mut upcoming = Vec::new();
             let mut past = Vec::new();
             for b in repo::list_for_account(conn, account)? {
@@ -173,7 +173,7 @@ async fn calendar_file(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let body = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
             let view = booking_view(conn, &b, crate::i18n::Lang::Zh)?;
             let materials: Vec<String> = catalog_repo::materials_of(conn, b.service_id)?
@@ -226,7 +226,7 @@ async fn cancel_confirm(
     let st = state.clone();
     let page = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> AppResult<_> {
             let page = detail_page(conn, &st, ctx, account, &code, false)?;
             Ok(if page.can_change {
                 Ok(CancelPage {
@@ -262,7 +262,7 @@ async fn cancel_booking(
             match service::cancel(conn, account, &c, now, tz) {
                 Ok(b) => Ok(Ok(b.code)),
                 Err(BookingError::NotFound) => Err(AppError::NotFound),
-                Err(BookingError::Db(m)) => Err(AppError::Internal(m)),
+                Err(BookingError::Db(f)) => Err(f.into()),
                 Err(e) => {
                     let message = booking_error_message(&ctx, &e);
                     let mut page = detail_page(conn, &st, ctx, account, &c, false)?;
@@ -352,15 +352,17 @@ async fn track_page(
     }
     let found = state
         .db
-        .run(move |conn| match track::find(conn, &code, &last4)? {
-            Some(t) => Ok(Some(TrackResult {
-                name: t.masked_name,
-                b: booking_view(conn, &t.booking, lang)?,
-                visit: Visit::load(conn, &t.booking, lang, tz, now)?,
-                code,
-                last4,
-            })),
-            None => Ok(None),
+        .run(move |conn| -> AppResult<_> {
+            match track::find(conn, &code, &last4)? {
+                Some(t) => Ok(Some(TrackResult {
+                    name: t.masked_name,
+                    b: booking_view(conn, &t.booking, lang)?,
+                    visit: Visit::load(conn, &t.booking, lang, tz, now)?,
+                    code,
+                    last4,
+                })),
+                None => Ok(None),
+            }
         })
         .await?;
     match found {

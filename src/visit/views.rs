@@ -189,7 +189,7 @@ pub fn qr_svg(code: &str) -> String {
 pub struct Visit {
     pub ticket_number: String,
     pub ticket_status: String,
-    pub ticket_id: i32,
+    pub ticket_id: crate::db::ids::TicketId,
     pub position: Option<i64>,
     pub wait: Option<i64>,
     pub window_number: Option<i32>,

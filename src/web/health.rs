@@ -6,7 +6,7 @@ use super::AppState;
 /// 200 `ok` when the database answers a query, 503 otherwise.
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let answered = state
+    let answered: crate::error::AppResult<usize> = state
         .db
         .run(|conn| Ok(diesel::sql_query("SELECT 1").execute(conn)?))
         .await;

@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use tracing::Instrument;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, Next};
@@ -53,7 +55,18 @@ pub async fn log_request(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let start = Instant::now();
     let method = req.method().to_string();
-    let res = next.call(req).await?;
+    let id = request_id(&req);
+    let span = tracing::info_span!("request", id = %id, route = %route_of(req.request()));
+    let mut res = REQUEST_ID
+        .scope(id.clone(), next.call(req).instrument(span.clone()))
+        .await?;
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            v,
+        );
+    }
+    let _entered = span.enter();
     let path = route_of(res.request());
     let status = res.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -63,6 +76,31 @@ pub async fn log_request(
         tracing::info!(%method, %path, status, ms = format!("{ms:.1}"), "request");
     }
     Ok(res)
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being handled (for an error's answer), or `-`.
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".into())
+}
+
+/// A client's `X-Request-Id` when it is a plain token, otherwise a new one.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_string())
 }
 
 /// The route pattern a request matched (`/bookings/{code}`), or `-`.

@@ -546,7 +546,7 @@ async fn staff_accounts_with_one_time_passwords_and_disable_ending_sessions() {
     let created = app
         .state
         .db
-        .run(|conn| {
+        .run(|conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::{accounts, departments};
             let d: Option<onestop::db::ids::DepartmentId> = accounts::table
@@ -1194,7 +1194,7 @@ async fn generated_history_is_counted_exactly_by_the_statistics() {
     let (generated, stats, again) = app
         .state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             let generated = history::generate(conn, hall, 14, 40, today, tz, &mut |_| {})?;
             let filter = StatsFilter {
                 hall: Some(hall),

@@ -218,7 +218,7 @@ async fn personas(app: &TestApp) -> (Vec<Persona>, Samples) {
     let case = app
         .state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::cases;
             Ok(cases::table
@@ -231,10 +231,10 @@ async fn personas(app: &TestApp) -> (Vec<Persona>, Samples) {
     let rated = app
         .state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             Ok(onestop::ratings::service::rate(
                 conn,
-                t1 as i32,
+                onestop::db::ids::TicketId(t1 as i32),
                 1,
                 "",
                 onestop::ratings::service::Channel::Web,
@@ -249,7 +249,7 @@ async fn personas(app: &TestApp) -> (Vec<Persona>, Samples) {
     let follow_up = app
         .state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::follow_ups;
             Ok(follow_ups::table

@@ -183,7 +183,7 @@ async fn three_no_shows_suspend_online_booking() {
     // The hall floor records them as no-shows (issue 4 does this at the window).
     app.state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::bookings;
             diesel::update(bookings::table.filter(bookings::code.eq_any(codes)))

@@ -17,7 +17,7 @@ const START: &str = "09:00";
 async fn slot_state(app: &TestApp) -> (i32, i64) {
     app.state
         .db
-        .run(|conn| {
+        .run(|conn| -> onestop::error::AppResult<_> {
             let day: chrono::NaiveDate = DAY.parse().unwrap();
             let start = chrono::NaiveTime::parse_from_str(START, "%H:%M").unwrap();
             let counter: i32 = slot_counters::table

@@ -111,7 +111,7 @@ async fn a_walk_in_quota_is_enforced_only_where_set() {
     let item = app.item_with_windows(2).await;
     app.state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::service_items;
             diesel::update(service_items::table.find(item as i32))
@@ -864,7 +864,7 @@ async fn staff_actions_are_audited_and_audit_rows_cannot_be_changed() {
     let (rows, update, delete) = app
         .state
         .db
-        .run(|conn| {
+        .run(|conn| -> onestop::error::AppResult<_> {
             use diesel::prelude::*;
             use onestop::db::schema::audit_log;
             let rows: Vec<(String, String)> = audit_log::table

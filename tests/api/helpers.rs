@@ -416,7 +416,7 @@ impl TestApp {
         let now = self.state.clock.now_utc();
         self.state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> onestop::error::AppResult<_> {
                 let mut out = Vec::new();
                 for n in from..from + count {
                     let id_no = id_number(n);
@@ -475,7 +475,7 @@ impl TestApp {
         use onestop::db::schema::{departments, service_items};
         self.state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> onestop::error::AppResult<_> {
                 let (own, hall): (onestop::db::ids::DepartmentId, onestop::db::ids::HallId) =
                     service_items::table
                         .find(ServiceId(item as i32))
@@ -497,7 +497,7 @@ impl TestApp {
         use onestop::db::schema::halls;
         self.state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> onestop::error::AppResult<_> {
                 diesel::update(halls::table.filter(halls::code.eq("WUHAI")))
                     .set((
                         halls::slot_capacity.eq(slot_capacity),
@@ -540,7 +540,7 @@ impl TestApp {
         let department = department.map(str::to_string);
         self.state
             .db
-            .run(move |conn| {
+            .run(move |conn| -> onestop::error::AppResult<_> {
                 let input = onestop::accounts::create::AddUser {
                     role,
                     phone: format!("1390473{:04}", n),

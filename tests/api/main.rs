@@ -1,4 +1,5 @@
 //! HTTP-level tests, one binary. See helpers.rs for the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod accounts;
 mod admin;

@@ -517,7 +517,7 @@ async fn an_item_nobody_serves_is_not_offered_for_booking_and_the_admin_is_warne
     // The only window of the item stops serving it.
     app.state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             use onestop::db::schema::window_services;
             diesel::delete(
                 window_services::table.filter(

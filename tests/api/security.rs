@@ -18,7 +18,7 @@ async fn audit_rows(app: &TestApp, action: &str) -> Vec<(String, String, String)
     let action = action.to_string();
     app.state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             Ok(audit_log::table
                 .filter(audit_log::action.eq(action))
                 .order(audit_log::id)
@@ -81,7 +81,9 @@ async fn a_department_admin_cannot_create_a_clerk_at_another_departments_window(
     let exists = app
         .state
         .db
-        .run(|conn| Ok(onestop::accounts::repo::find_by_phone(conn, "13904736001")?))
+        .run(|conn| -> onestop::error::AppResult<_> {
+            Ok(onestop::accounts::repo::find_by_phone(conn, "13904736001")?)
+        })
         .await
         .unwrap();
     assert!(exists.is_none(), "nothing was created");
@@ -95,7 +97,7 @@ async fn a_department_admin_cannot_create_a_clerk_at_another_departments_window(
     let err = app
         .state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             Ok(onestop::accounts::create::add_user(
                 conn,
                 &onestop::accounts::create::AddUser {
@@ -443,7 +445,7 @@ async fn a_one_time_password_lets_an_api_token_do_nothing_but_change_it() {
     let now = app.state.clock.now_utc();
     app.state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             onestop::accounts::create::add_user(
                 conn,
                 &onestop::accounts::create::AddUser {
@@ -627,7 +629,7 @@ async fn the_audit_table_refuses_insert_or_replace() {
     let tried = app
         .state
         .db
-        .run(|conn| {
+        .run(|conn| -> onestop::error::AppResult<_> {
             let sql = match conn {
                 onestop::db::DbConn::Sqlite(_) => "INSERT OR REPLACE INTO audit_log (id, at, action, result) VALUES (1, '2026-01-01 00:00:00', 'forged', 'ok')",
                 onestop::db::DbConn::Pg(_) => "INSERT INTO audit_log (id, at, action, result) VALUES (1, '2026-01-01 00:00:00', 'forged', 'ok') ON CONFLICT (id) DO UPDATE SET action = 'forged'",
@@ -652,7 +654,7 @@ async fn csv_exports_neutralise_formulas_and_imports_read_them_back() {
     // A material typed as a formula (an admin's slip, or an attack).
     app.state
         .db
-        .run(|conn| {
+        .run(|conn| -> onestop::error::AppResult<_> {
             use onestop::db::schema::service_materials;
             diesel::update(service_materials::table.filter(service_materials::id.eq(1)))
                 .set(service_materials::name.eq("=HYPERLINK(\"http://evil.example\",\"点击\")"))

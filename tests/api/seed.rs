@@ -16,7 +16,7 @@ async fn seeding_twice_changes_nothing_and_demo_accounts_are_created_once() {
     let now = state.clock.now_utc();
     let (report, halls, figures) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             let report = seed_catalogue(conn, now, &mut |_| {}).expect("seed");
             let hall = default_hall(conn)?.expect("city hall");
             Ok((report, count_halls(conn)?, hall_figures(conn, hall.id)?))
@@ -33,7 +33,7 @@ async fn seeding_twice_changes_nothing_and_demo_accounts_are_created_once() {
     let keys = state.pii.clone();
     let (first, second, admins, residents) = state
         .db
-        .run(move |conn| {
+        .run(move |conn| -> onestop::error::AppResult<_> {
             let first = seed_demo_accounts(conn, &keys, now).expect("demo");
             let second = seed_demo_accounts(conn, &keys, now).expect("demo again");
             Ok((

@@ -255,7 +255,7 @@ fn tickets_and_bookings_follow_the_state_machine() {
         let w = &mut *guard;
         reset(w);
         // Model: ticket ids with their state, booking index if any, in arrival order.
-        let mut model: Vec<(i32, S, Option<usize>)> = Vec::new();
+        let mut model: Vec<(onestop::db::ids::TicketId, S, Option<usize>)> = Vec::new();
         let mut next_booking = 0;
         for op in ops {
             let current = model.iter().position(|(_, s, _)| matches!(s, S::Called(_) | S::Serving));
