@@ -529,8 +529,8 @@ async fn account_action(
                             session::revoke_all(conn, a.id, now)?;
                             // The window they sat at closes: its transferred
                             // tickets go back to their items' queues.
-                            if let Some(w) = crate::queue::service::window_of_clerk(conn, a.id)? {
-                                crate::queue::service::return_transferred(
+                            if let Some(w) = crate::queue::staffing::window_of_clerk(conn, a.id)? {
+                                crate::queue::staffing::return_transferred(
                                     conn,
                                     w.id,
                                     Some(me),

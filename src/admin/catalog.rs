@@ -288,7 +288,7 @@ pub fn save_window(
                     .execute(conn)?;
                 if !active {
                     // A switched-off window sends its transferred tickets back.
-                    crate::queue::service::return_transferred(conn, id, None, now)?;
+                    crate::queue::staffing::return_transferred(conn, id, None, now)?;
                 }
                 Ok(id)
             }

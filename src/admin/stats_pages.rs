@@ -42,7 +42,7 @@ struct TodayPage {
     zones: Vec<(String, String, i64)>,
     longest_wait: i64,
     breaches: Vec<(String, i64, i32)>,
-    flagged: Vec<crate::queue::service::FlaggedTicket>,
+    flagged: Vec<crate::queue::estimates::FlaggedTicket>,
     /// Active items no active window serves (they cannot be booked).
     unserved: i64,
     waiting: i64,
@@ -135,8 +135,13 @@ async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<Toda
                 .iter()
                 .filter(|i| !served_items.contains(i))
                 .count() as i64;
-            let flagged =
-                crate::queue::service::flagged_today(conn, &hall, scope.department(), today, now)?;
+            let flagged = crate::queue::estimates::flagged_today(
+                conn,
+                &hall,
+                scope.department(),
+                today,
+                now,
+            )?;
             Ok(TodayPage {
                 waiting: queued.len() as i64,
                 ctx,

@@ -6,10 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::models::{Case, CaseStatus};
-use super::service::{self, CaseError};
+use super::service;
 use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
-use crate::audit::audit_action;
+use crate::audit::{Entry, audited};
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
@@ -242,32 +242,25 @@ async fn advance_case(
     let to = form.to.parse::<CaseStatus>().ok();
     let note = form.note.clone();
     let now = state.clock.now_utc();
-    let actor = user.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let c = service::find(conn, id).map_err(|_| AppError::NotFound)?;
-            if !may_see(&actor, &c) {
-                return Err(AppError::NotFound);
-            }
-            let to =
-                to.ok_or_else(|| AppError::invalid("invalid_status", "unknown case status"))?;
-            match service::advance(conn, id, to, &note, actor.id, now) {
-                Ok(c) => Ok(c),
-                Err(CaseError::NotFound) => Err(AppError::NotFound),
-                Err(CaseError::Db(f)) => Err(f.into()),
-                Err(e) => Err(AppError::conflict("illegal_transition", e.to_string())),
-            }
-        })
-        .await;
-    audit_action(
-        &state,
+    let entry = Entry::new(
         user.actor(&client_ip(&req)),
         "case.advance",
         format!("case:{id}"),
-        &result,
-    )
-    .await;
+    );
+    let result = state
+        .db
+        .run(move |conn| {
+            audited(conn, &entry, now, |conn| {
+                let c = service::find(conn, id).map_err(|_| AppError::NotFound)?;
+                if !may_see(&user, &c) {
+                    return Err(AppError::NotFound);
+                }
+                let to =
+                    to.ok_or_else(|| AppError::invalid("invalid_status", "unknown case status"))?;
+                Ok(service::advance(conn, id, to, &note, user.id, now)?)
+            })
+        })
+        .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),

@@ -172,6 +172,14 @@ pub fn windows_of_department(
     with_places(conn, list)
 }
 
+pub fn find_window(conn: &mut DbConn, id: WindowId) -> QueryResult<Option<Window>> {
+    windows::table
+        .find(id)
+        .select(Window::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn windows_serving(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec<WindowPlace>> {
     let list = window_services::table
         .inner_join(windows::table.inner_join(zones::table))

@@ -281,7 +281,7 @@ impl Db {
     }
 }
 
-/// A write transaction. On SQLite it begins IMMEDIATE, taking the write
+/// A write transaction (a savepoint when called inside one). On SQLite it begins IMMEDIATE, taking the write
 /// lock up front: a transaction that reads before it writes would otherwise
 /// fail with "database is locked" under load instead of waiting its turn.
 pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
@@ -291,6 +291,21 @@ where
 {
     use diesel::Connection;
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    // Inside a transaction already (a feature's write path called from a
+    // caller's transaction): a savepoint, so the caller's commit decides.
+    let depth = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .ok()
+            .flatten(),
+        DbConn::Pg(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .ok()
+            .flatten(),
+    };
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,

@@ -293,6 +293,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_missing_materials (ticket_id, service_id, position) {
+        ticket_id -> Integer,
+        service_id -> Integer,
+        position -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
     case_counters (hall_id, day) {
         hall_id -> Integer,
         day -> Date,
@@ -398,6 +407,7 @@ diesel::joinable!(tickets -> service_items (service_id));
 diesel::joinable!(slot_counters -> windows (window_id));
 diesel::joinable!(tickets -> bookings (booking_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_missing_materials -> tickets (ticket_id));
 diesel::joinable!(cases -> service_items (service_id));
 diesel::joinable!(cases -> tickets (ticket_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -427,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     walk_in_counters,
     tickets,
     ticket_events,
+    ticket_missing_materials,
     case_counters,
     cases,
     case_events,

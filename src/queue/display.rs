@@ -14,10 +14,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::api::{CallJson, latest_calls};
 use super::events::HallEvent;
+use super::json::{CallJson, latest_calls};
 use super::models::{TicketStatus, strs};
-use super::service::local;
+use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::HallId;
 use crate::db::schema::{tickets, zones};

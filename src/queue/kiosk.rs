@@ -7,10 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::api::TicketJson;
+use super::error::QueueError;
 use super::events::HallEvent;
+use super::issue;
+use super::json::TicketJson;
 use super::models::PriorityReason;
-use super::service::{self, QueueError};
 use crate::booking::code;
 use crate::catalog::models::{Department, ServiceItem};
 use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
@@ -108,7 +109,7 @@ async fn checkin(
     let lookup = code.clone();
     let result = state
         .db
-        .run(move |conn| -> AppResult<_> { Ok(service::check_in(conn, &code, &last4, now, tz)) })
+        .run(move |conn| -> AppResult<_> { Ok(issue::check_in(conn, &code, &last4, now, tz)) })
         .await?;
     match result {
         Ok((ticket, new)) => {
@@ -139,7 +140,7 @@ async fn checkin(
             };
             let error = match &e {
                 QueueError::TooEarly(m) => ctx.tn("queue-error-too-early", *m),
-                other => ctx.t(&other.message_key()),
+                other => ctx.t(other.message_key()),
             };
             let status = if e == QueueError::NotFound {
                 StatusCode::NOT_FOUND
@@ -295,7 +296,7 @@ async fn walk_in(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let result = state
         .db
-        .run(move |conn| -> AppResult<_> { Ok(service::walk_in(conn, id, priority, now, tz)) })
+        .run(move |conn| -> AppResult<_> { Ok(issue::walk_in(conn, id, priority, now, tz)) })
         .await?;
     match result {
         Ok(t) => {
@@ -310,7 +311,7 @@ async fn walk_in(
                 .db
                 .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
                 .await?;
-            let error = ctx.t(&e.message_key());
+            let error = ctx.t(e.message_key());
             let reasons = reasons(&ctx);
             private_page(
                 StatusCode::CONFLICT,

@@ -3,10 +3,17 @@
 //! workstation, and the live calling board.
 
 pub mod api;
+pub mod calls;
 pub mod clerk;
+pub mod desk;
 pub mod display;
+pub mod error;
+pub mod estimates;
 pub mod events;
+pub mod issue;
+pub mod json;
 pub mod kiosk;
+pub mod machine;
 pub mod models;
 pub mod order;
-pub mod service;
+pub mod staffing;

@@ -83,11 +83,42 @@ pub struct Ticket {
     pub service_seconds: Option<i32>,
 }
 
-impl Ticket {
-    pub fn status_key(&self) -> String {
-        format!("ticket-{}", self.status.as_str())
+impl TicketStatus {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TicketStatus::Waiting => "ticket-waiting",
+            TicketStatus::Called => "ticket-called",
+            TicketStatus::Serving => "ticket-serving",
+            TicketStatus::Completed => "ticket-completed",
+            TicketStatus::NoShow => "ticket-no_show",
+            TicketStatus::Transferred => "ticket-transferred",
+        }
     }
+}
 
+impl PriorityReason {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PriorityReason::Elderly => "priority-elderly",
+            PriorityReason::Disabled => "priority-disabled",
+            PriorityReason::Pregnant => "priority-pregnant",
+            PriorityReason::Military => "priority-military",
+        }
+    }
+}
+
+impl Outcome {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Outcome::Done => "outcome-done",
+            Outcome::Accepted => "outcome-accepted",
+            Outcome::Incomplete => "outcome-incomplete",
+            Outcome::Refused => "outcome-refused",
+        }
+    }
+}
+
+impl Ticket {
     pub fn priority(&self) -> Option<PriorityReason> {
         self.priority_reason.as_deref().and_then(|r| r.parse().ok())
     }
@@ -102,19 +133,11 @@ mod tests {
     fn statuses_reasons_and_outcomes_have_labels() {
         let keys = TicketStatus::ALL
             .iter()
-            .map(|s| format!("ticket-{}", s.as_str()))
-            .chain(
-                PriorityReason::ALL
-                    .iter()
-                    .map(|r| format!("priority-{}", r.as_str())),
-            )
-            .chain(
-                Outcome::ALL
-                    .iter()
-                    .map(|o| format!("outcome-{}", o.as_str())),
-            );
+            .map(|s| s.label_key())
+            .chain(PriorityReason::ALL.iter().map(|r| r.label_key()))
+            .chain(Outcome::ALL.iter().map(|o| o.label_key()));
         for key in keys {
-            assert!(Lang::Zh.has(&key) && Lang::En.has(&key), "missing {key}");
+            assert!(Lang::Zh.has(key) && Lang::En.has(key), "missing {key}");
         }
     }
 }

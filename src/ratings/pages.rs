@@ -9,13 +9,14 @@ use serde::Deserialize;
 use super::service::{self, Channel, RatingError, Step};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::audit::audit_action;
+use crate::audit::{Entry, audited};
 use crate::booking::{code, repo as booking_repo, track};
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
+use crate::clock::local;
 use crate::db::ids::{DepartmentId, FollowUpId, TicketId};
 use crate::error::{AppError, AppResult};
-use crate::queue::service::{for_booking, local};
+use crate::queue::issue::for_booking;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::urlencode;
@@ -234,38 +235,36 @@ async fn record(
     state: web::Data<AppState>,
     req: HttpRequest,
     identity: Identity,
-    id: web::Path<String>,
+    id: web::Path<FollowUpId>,
     form: web::Form<StepForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(MANAGERS)?.account.clone();
-    let id: FollowUpId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let step = form.step.parse::<Step>().ok();
     let note = form.note.clone();
     let now = state.clock.now_utc();
-    let actor = user.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let f = service::find_follow_up(conn, id)?.ok_or(AppError::NotFound)?;
-            if actor.role != Role::Admin && actor.department_id != Some(f.department_id) {
-                return Err(AppError::NotFound);
-            }
-            let step = step.ok_or_else(|| AppError::invalid("invalid_step", "unknown step"))?;
-            service::record_step(conn, id, step, &note, now).map_err(|e| match e {
-                RatingError::NotFound => AppError::NotFound,
-                RatingError::Db(f) => f.into(),
-                other => AppError::invalid("invalid_step", other.to_string()),
-            })
-        })
-        .await;
-    audit_action(
-        &state,
+    let entry = Entry::new(
         user.actor(&client_ip(&req)),
         "follow_up.record",
         format!("follow_up:{id}"),
-        &result,
-    )
-    .await;
+    );
+    let result = state
+        .db
+        .run(move |conn| {
+            audited(conn, &entry, now, |conn| {
+                let f = service::find_follow_up(conn, id)?.ok_or(AppError::NotFound)?;
+                if user.role != Role::Admin && user.department_id != Some(f.department_id) {
+                    return Err(AppError::NotFound);
+                }
+                let step = step.ok_or_else(|| AppError::invalid("invalid_step", "unknown step"))?;
+                service::record_step(conn, id, step, &note, now).map_err(|e| match e {
+                    RatingError::NotFound => AppError::NotFound,
+                    RatingError::Db(f) => f.into(),
+                    other => AppError::invalid("invalid_step", other.to_string()),
+                })
+            })
+        })
+        .await;
     match result {
         Ok(_) => Ok(see_other("/follow-ups")),
         Err(AppError::NotFound) => Err(AppError::NotFound),

@@ -2,14 +2,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
+use crate::clock::local;
 use crate::db::ids::{
     AccountId, DepartmentId, FollowUpId, HallId, RatingId, ServiceId, TicketId, WindowId,
 };
 use crate::db::schema::{follow_ups, ratings, service_items};
 use crate::db::{DbConn, write_transaction};
 use crate::hall::repo as hall_repo;
+use crate::queue::issue::find as find_ticket;
 use crate::queue::models::TicketStatus;
-use crate::queue::service::{find as find_ticket, local};
 use crate::text_enum;
 
 text_enum!(

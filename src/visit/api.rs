@@ -18,7 +18,7 @@ use crate::cases::models::CaseJson;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::error::AppError;
-use crate::queue::api::TicketJson;
+use crate::queue::json::TicketJson;
 use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
 
@@ -56,7 +56,7 @@ fn visit_of(
     now: NaiveDateTime,
     tz: Tz,
 ) -> Result<(Option<TicketJson>, Option<CaseJson>), AppError> {
-    let Some(t) = crate::queue::service::for_booking(conn, booking)? else {
+    let Some(t) = crate::queue::issue::for_booking(conn, booking)? else {
         return Ok((None, None));
     };
     let case = crate::cases::service::for_ticket(conn, t.id)?.map(|c| CaseJson::of(&c));
@@ -156,7 +156,7 @@ async fn track_booking(
             let Some(t) = track::find(conn, &code, &last4)? else {
                 return Err(AppError::NotFound);
             };
-            let (ticket, case) = match crate::queue::service::for_booking(conn, t.booking.id)? {
+            let (ticket, case) = match crate::queue::issue::for_booking(conn, t.booking.id)? {
                 Some(tk) => {
                     let case =
                         crate::cases::service::for_ticket(conn, tk.id)?.map(|c| CaseJson::of(&c));

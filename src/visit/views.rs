@@ -32,7 +32,7 @@ pub fn booking_view(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<Bookin
 /// under review; 需补正 with what is missing; 不予受理 with the reason.
 fn visit_outcome(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<(String, String), AppError> {
     use crate::queue::models::Outcome;
-    let Some(t) = crate::queue::service::for_booking(conn, b.id)? else {
+    let Some(t) = crate::queue::issue::for_booking(conn, b.id)? else {
         return Ok((
             lang.t("status-completed"),
             lang.t("status-completed-explain"),
@@ -55,7 +55,7 @@ fn visit_outcome(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<(String, 
             lang.t("visit-incomplete"),
             lang.tv(
                 "visit-incomplete-explain",
-                &t.outcome_note.split('；').collect::<Vec<_>>().join("、"),
+                &crate::queue::calls::missing_materials(conn, t.id)?.join("、"),
             ),
         ),
         Some(Outcome::Refused) => (
@@ -206,11 +206,11 @@ impl Visit {
         tz: Tz,
         now: NaiveDateTime,
     ) -> Result<Option<Visit>, AppError> {
-        let Some(t) = crate::queue::service::for_booking(conn, b.id)? else {
+        let Some(t) = crate::queue::issue::for_booking(conn, b.id)? else {
             return Ok(None);
         };
         let (position, wait) = if t.status.is_queued() {
-            let place = crate::queue::service::place_of(conn, &t, now)?;
+            let place = crate::queue::estimates::place_of(conn, &t, now)?;
             (Some(place.ahead), place.wait)
         } else {
             (None, None)
@@ -219,7 +219,7 @@ impl Visit {
             Some(w) => Some(windows::table.find(w).select(windows::number).first(conn)?),
             None => None,
         };
-        let today = crate::queue::service::local(now, tz).date();
+        let today = crate::clock::local(now, tz).date();
         let case = match crate::cases::service::for_ticket(conn, t.id)? {
             Some(c) => Some(crate::cases::pages::CaseView::load(
                 conn, &c, lang, tz, today,

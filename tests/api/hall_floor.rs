@@ -787,7 +787,8 @@ async fn the_kiosk_and_the_clerk_pages_work_end_to_end() {
         .await
         .unwrap();
     let material: String = {
-        let start = page.find(r#"name="missing" value=""#).unwrap() + 22;
+        let marker = r#"name="missing_materials" value=""#;
+        let start = page.find(marker).unwrap() + marker.len();
         page[start..].chars().take_while(|c| *c != '"').collect()
     };
     let r = post_form_with(
@@ -795,7 +796,7 @@ async fn the_kiosk_and_the_clerk_pages_work_end_to_end() {
         &app,
         "/clerk",
         &format!("/clerk/tickets/{ticket_id}/complete"),
-        &[("outcome", "incomplete"), ("missing", &material)],
+        &[("outcome", "incomplete"), ("missing_materials", &material)],
     )
     .await;
     let location = r.headers()["location"].to_str().unwrap().to_string();

@@ -242,7 +242,7 @@ async fn the_clerk_is_told_the_outcome_that_was_recorded() {
         let (_, detail) = app.get_json(&format!("/api/v1/services/{item}")).await;
         let material = detail["materials"][0]["name"].as_str().unwrap().to_string();
         match extra {
-            Some("missing") => fields.push(("missing", material.as_str())),
+            Some("missing") => fields.push(("missing_materials", material.as_str())),
             Some(_) => fields.push(("reason", "材料与事项不符")),
             None => {}
         }

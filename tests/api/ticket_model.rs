@@ -9,8 +9,10 @@ use onestop::accounts::models::Role;
 use onestop::booking::service::{BookRequest, book};
 use onestop::db::ids::{AccountId, ServiceId, WindowId};
 use onestop::db::schema::{booking_events, bookings, ticket_counters, ticket_events, tickets};
+use onestop::queue::calls::{self, Action};
+use onestop::queue::error::QueueError;
 use onestop::queue::models::Outcome;
-use onestop::queue::service::{self, Action, QueueError};
+use onestop::queue::{issue, staffing};
 use proptest::prelude::*;
 
 use crate::helpers::{TestBackend, TestDb, test_settings};
@@ -123,7 +125,7 @@ fn world() -> World {
         utc("2026-12-01T08:00:00+08:00"),
     )
     .unwrap();
-    service::take_window(
+    staffing::take_window(
         &mut conn,
         windows[0],
         clerk,
@@ -148,7 +150,7 @@ fn world() -> World {
         utc("2026-12-01T08:00:00+08:00"),
     )
     .unwrap();
-    service::take_window(
+    staffing::take_window(
         &mut conn,
         windows[1],
         colleague,
@@ -261,19 +263,19 @@ fn tickets_and_bookings_follow_the_state_machine() {
             let current = model.iter().position(|(_, s, _)| matches!(s, S::Called(_) | S::Serving));
             match op {
                 Op::WalkIn => {
-                    let t = service::walk_in(&mut w.conn, w.item, None, w.now, w.tz).unwrap();
+                    let t = issue::walk_in(&mut w.conn, w.item, None, w.now, w.tz).unwrap();
                     model.push((t.id, S::Waiting, None));
                 }
                 Op::CheckIn => {
                     if next_booking >= w.codes.len() { continue; }
                     let last4 = w.phones[next_booking][7..].to_string();
-                    let (t, new) = service::check_in(&mut w.conn, &w.codes[next_booking], &last4, w.now, w.tz).unwrap();
+                    let (t, new) = issue::check_in(&mut w.conn, &w.codes[next_booking], &last4, w.now, w.tz).unwrap();
                     prop_assert!(new);
                     model.push((t.id, S::Waiting, Some(next_booking)));
                     next_booking += 1;
                 }
                 Op::CallNext => {
-                    let got = service::call_next(&mut w.conn, w.window, w.clerk, w.now, w.tz).map(|(t, _)| t.map(|t| t.id));
+                    let got = calls::call_next(&mut w.conn, w.window, w.clerk, w.now, w.tz).map(|(t, _)| t.map(|t| t.id));
                     match current {
                         Some(_) => prop_assert_eq!(got, Err(QueueError::WindowBusy)),
                         None => {
@@ -311,7 +313,7 @@ fn tickets_and_bookings_follow_the_state_machine() {
                             S::Transferred => "transferred",
                         })),
                     };
-                    let got = service::act(&mut w.conn, id, w.clerk, action, w.now, w.tz).map(|_| ());
+                    let got = calls::act(&mut w.conn, id, w.clerk, action, w.now).map(|_| ());
                     match expected {
                         Ok(next) => { prop_assert!(got.is_ok(), "{:?} on {:?}: {:?}", a, s, got.err()); model[i].1 = next; }
                         Err(e) => prop_assert_eq!(got.err(), Some(e)),

@@ -1,0 +1,485 @@
+//! Calls and the clerk's moves on a called ticket. A call claims a ticket
+//! with a conditional UPDATE (two windows never get the same one), and a
+//! partial unique index allows one called-or-serving ticket per window. Every
+//! move goes through the transition table of [`super::machine`]: the status
+//! changes only if it is still the one the move started from.
+
+use chrono::NaiveDateTime;
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::error::QueueError;
+use super::events::HallEvent;
+use super::machine::{self, Move};
+use super::models::{Outcome, Ticket, TicketStatus, strs};
+use super::{estimates, issue, staffing};
+use crate::booking::repo as booking_repo;
+use crate::catalog::models::{ServiceItem, Window};
+use crate::db::ids::{AccountId, ServiceId, TicketId, WindowId};
+use crate::db::schema::{
+    service_items, ticket_missing_materials, tickets, window_services, windows, zones,
+};
+use crate::db::{DbConn, write_transaction};
+
+/// The most a ticket is called (the first call and two recalls).
+pub const MAX_CALLS: i32 = 3;
+
+/// The booking of a ticket follows its move (checked in → called → serving
+/// → completed, or back to checked in on a transfer).
+fn sync_booking(
+    conn: &mut DbConn,
+    t: &Ticket,
+    to: TicketStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if let (Some(b), Some((from, status))) = (t.booking_id, machine::booking_follows(to))
+        && booking_repo::transition(conn, b, from, status, now)?
+    {
+        booking_repo::add_event(conn, b, status.as_str(), &t.number, now)?;
+    }
+    Ok(())
+}
+
+fn call_event(
+    conn: &mut DbConn,
+    t: &Ticket,
+    window: &Window,
+    now: NaiveDateTime,
+) -> QueryResult<HallEvent> {
+    let zone: String = zones::table
+        .find(window.zone_id)
+        .select(zones::letter)
+        .first(conn)?;
+    Ok(HallEvent::Call {
+        hall_id: t.hall_id,
+        number: t.number.clone(),
+        window_number: window.number,
+        zone,
+        called_at: now,
+    })
+}
+
+/// Moves a ticket's status along the table, only if it is still in the
+/// state the move started from: two racing moves cannot both succeed.
+fn step(conn: &mut DbConn, t: &Ticket, m: Move) -> Result<TicketStatus, QueueError> {
+    let to = machine::next(t.status, m)?;
+    let n = diesel::update(
+        tickets::table
+            .find(t.id)
+            .filter(tickets::status.eq(t.status.as_str())),
+    )
+    .set(tickets::status.eq(to.as_str()))
+    .execute(conn)?;
+    if n == 1 {
+        Ok(to)
+    } else {
+        Err(QueueError::IllegalMove(t.status.as_str()))
+    }
+}
+
+/// Calls the next ticket to the clerk's window. `None` when nobody waits.
+pub fn call_next(
+    conn: &mut DbConn,
+    window_id: WindowId,
+    clerk: AccountId,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> Result<(Option<Ticket>, Vec<HallEvent>), QueueError> {
+    write_transaction(conn, |conn| {
+        let window: Window = windows::table
+            .find(window_id)
+            .select(Window::as_select())
+            .first(conn)?;
+        if window.current_clerk_id != Some(clerk) {
+            return Err(QueueError::NotYourWindow);
+        }
+        if window.paused {
+            return Err(QueueError::WindowPaused);
+        }
+        if staffing::current_ticket(conn, window.id)?.is_some() {
+            return Err(QueueError::WindowBusy);
+        }
+        for candidate in estimates::queue_for_window(conn, &window, now, tz)? {
+            let to = machine::next(candidate.status, Move::Call)?;
+            let claimed = diesel::update(
+                tickets::table
+                    .find(candidate.id)
+                    .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED))),
+            )
+            .set((
+                tickets::status.eq(to.as_str()),
+                tickets::window_id.eq(window.id),
+                tickets::target_window_id.eq(None::<WindowId>),
+                tickets::clerk_id.eq(clerk),
+                tickets::call_count.eq(1),
+                tickets::called_at.eq(now),
+                // The wait is measured to the first call, even after a transfer.
+                tickets::wait_seconds.eq(candidate
+                    .wait_seconds
+                    .unwrap_or((now - candidate.issued_at).num_seconds().max(0) as i32)),
+            ))
+            .execute(conn)?;
+            if claimed == 1 {
+                let t = issue::find(conn, candidate.id)?;
+                issue::log(
+                    conn,
+                    t.id,
+                    Move::Call.event(),
+                    Some(window.id),
+                    Some(clerk),
+                    "",
+                    now,
+                )?;
+                sync_booking(conn, &t, to, now)?;
+                let call = call_event(conn, &t, &window, now)?;
+                let queue = HallEvent::Queue {
+                    hall_id: window.hall_id,
+                };
+                return Ok((Some(t), vec![call, queue]));
+            }
+        }
+        Ok((None, Vec::new()))
+    })
+}
+
+/// What a clerk does with the ticket at their window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Recall,
+    Start,
+    NoShow,
+    Complete {
+        outcome: Outcome,
+        missing: Vec<String>,
+        reason: String,
+        phone_last4: String,
+    },
+    TransferToWindow(i32),
+    TransferToService(ServiceId),
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Recall => "recall",
+            Action::Start => "start",
+            Action::NoShow => "no-show",
+            Action::Complete { .. } => "complete",
+            Action::TransferToWindow(_) | Action::TransferToService(_) => "transfer",
+        }
+    }
+
+    fn movement(&self) -> Move {
+        match self {
+            Action::Recall => Move::Recall,
+            Action::Start => Move::Start,
+            Action::NoShow => Move::NoShow,
+            Action::Complete { .. } => Move::Complete,
+            Action::TransferToWindow(_) | Action::TransferToService(_) => Move::Transfer,
+        }
+    }
+}
+
+/// What a clerk sends, the same from the workstation's form and from the
+/// API's JSON body; [`ActionInput::into_action`] checks it.
+#[derive(Debug, Deserialize, Default)]
+pub struct ActionInput {
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub missing_materials: Vec<String>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub phone_last4: String,
+    pub window_number: Option<i32>,
+    pub service_id: Option<ServiceId>,
+}
+
+impl ActionInput {
+    /// The action named `name` (`recall`, `start`, `no-show`, `complete`,
+    /// `transfer`), or why this input cannot be it.
+    pub fn into_action(self, name: &str) -> Result<Action, QueueError> {
+        Ok(match name {
+            "recall" => Action::Recall,
+            "start" => Action::Start,
+            "no-show" => Action::NoShow,
+            "complete" => Action::Complete {
+                outcome: self
+                    .outcome
+                    .as_deref()
+                    .and_then(|o| o.parse::<Outcome>().ok())
+                    .ok_or(QueueError::Invalid("invalid_outcome"))?,
+                missing: self
+                    .missing_materials
+                    .iter()
+                    .map(|m| crate::text::clean_line(m, 100))
+                    .filter(|m| !m.is_empty())
+                    .take(50)
+                    .collect(),
+                reason: self.reason,
+                phone_last4: self.phone_last4,
+            },
+            "transfer" => match (self.window_number, self.service_id) {
+                (Some(n), None) => Action::TransferToWindow(n),
+                (None, Some(s)) => Action::TransferToService(s),
+                _ => return Err(QueueError::Invalid("invalid_transfer")),
+            },
+            _ => return Err(QueueError::NotFound),
+        })
+    }
+}
+
+/// An application accepted at the window: the caller opens its case in
+/// the same write transaction (see `cases::service::open_case`).
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub ticket: TicketId,
+    pub phone_last4: String,
+    pub clerk: AccountId,
+}
+
+/// What a move decided: the ticket as it now is, the events to publish
+/// once committed, and an accepted application whose case is to be opened.
+pub struct Decided {
+    pub ticket: Ticket,
+    pub events: Vec<HallEvent>,
+    pub accepted: Option<Accepted>,
+}
+
+/// Applies a clerk's action to a ticket at their window; a move the
+/// ticket's state forbids is `IllegalMove` (409).
+pub fn act(
+    conn: &mut DbConn,
+    ticket_id: TicketId,
+    clerk: AccountId,
+    action: Action,
+    now: NaiveDateTime,
+) -> Result<Decided, QueueError> {
+    write_transaction(conn, |conn| {
+        let t = issue::find(conn, ticket_id)?;
+        let window = staffing::window_of_clerk(conn, clerk)?.ok_or(QueueError::NotYourWindow)?;
+        if t.window_id.is_some_and(|w| w != window.id) {
+            return Err(QueueError::NotYourTicket);
+        }
+        if t.window_id.is_none() {
+            return Err(QueueError::IllegalMove(t.status.as_str()));
+        }
+        let m = action.movement();
+        machine::next(t.status, m)?;
+        let mut events = Vec::new();
+        let mut accepted = None;
+        let mut note = String::new();
+        match &action {
+            Action::Recall => {
+                if t.call_count >= MAX_CALLS {
+                    return Err(QueueError::TooManyCalls);
+                }
+                diesel::update(tickets::table.find(t.id))
+                    .set((
+                        tickets::call_count.eq(t.call_count + 1),
+                        tickets::called_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                events.push(call_event(conn, &t, &window, now)?);
+            }
+            Action::Start => {
+                diesel::update(tickets::table.find(t.id))
+                    .set(tickets::started_at.eq(now))
+                    .execute(conn)?;
+            }
+            Action::NoShow => {
+                diesel::update(tickets::table.find(t.id))
+                    .set(tickets::finished_at.eq(now))
+                    .execute(conn)?;
+            }
+            Action::Complete {
+                outcome,
+                missing,
+                reason,
+                phone_last4,
+            } => {
+                note = complete(conn, &t, *outcome, missing, reason, now)?;
+                if *outcome == Outcome::Accepted {
+                    accepted = Some(Accepted {
+                        ticket: t.id,
+                        phone_last4: phone_last4.clone(),
+                        clerk,
+                    });
+                }
+            }
+            Action::TransferToWindow(number) => {
+                let target = transfer_window(conn, &t, &window, *number)?;
+                send_on(conn, &t, Some(target.id), t.service_id)?;
+                note = format!("→ {}", target.number);
+                events.push(HallEvent::Queue { hall_id: t.hall_id });
+            }
+            Action::TransferToService(service) => {
+                let item = transfer_item(conn, &t, *service)?;
+                send_on(conn, &t, None, item.id)?;
+                note = format!("→ {}", item.code);
+                events.push(HallEvent::Queue { hall_id: t.hall_id });
+            }
+        }
+        let to = step(conn, &t, m)?;
+        issue::log(
+            conn,
+            t.id,
+            m.event(),
+            Some(window.id),
+            Some(clerk),
+            &note,
+            now,
+        )?;
+        sync_booking(conn, &t, to, now)?;
+        Ok(Decided {
+            ticket: issue::find(conn, t.id)?,
+            events,
+            accepted,
+        })
+    })
+}
+
+/// Records the outcome: 补正 with its missing materials as rows, 不予受理
+/// with its reason. Returns the history's note.
+fn complete(
+    conn: &mut DbConn,
+    t: &Ticket,
+    outcome: Outcome,
+    missing: &[String],
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<String, QueueError> {
+    let reason = crate::text::clean(reason, 500);
+    let note = match outcome {
+        Outcome::Incomplete if missing.is_empty() => {
+            return Err(QueueError::Invalid("missing_materials_required"));
+        }
+        Outcome::Refused if reason.is_empty() => {
+            return Err(QueueError::Invalid("reason_required"));
+        }
+        Outcome::Incomplete => missing.join("、"),
+        Outcome::Refused => reason.clone(),
+        _ => String::new(),
+    };
+    diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::finished_at.eq(now),
+            tickets::outcome.eq(outcome.as_str()),
+            tickets::outcome_note.eq(if outcome == Outcome::Refused {
+                reason.as_str()
+            } else {
+                ""
+            }),
+            tickets::service_seconds
+                .eq(t.started_at.map(|s| (now - s).num_seconds().max(0) as i32)),
+        ))
+        .execute(conn)?;
+    if outcome == Outcome::Incomplete {
+        for (i, name) in missing.iter().enumerate() {
+            diesel::insert_into(ticket_missing_materials::table)
+                .values((
+                    ticket_missing_materials::ticket_id.eq(t.id),
+                    ticket_missing_materials::service_id.eq(t.service_id),
+                    ticket_missing_materials::position.eq(i as i32 + 1),
+                    ticket_missing_materials::name.eq(name),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(note)
+}
+
+/// The missing materials recorded for a ticket (its 补正 notice), in order.
+pub fn missing_materials(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Vec<String>> {
+    ticket_missing_materials::table
+        .filter(ticket_missing_materials::ticket_id.eq(ticket))
+        .order((
+            ticket_missing_materials::service_id,
+            ticket_missing_materials::position,
+        ))
+        .select(ticket_missing_materials::name)
+        .load(conn)
+}
+
+/// The window a ticket may be sent to: active, serving its item, not this
+/// one, and staffed (a ticket sent to an empty window would wait forever).
+fn transfer_window(
+    conn: &mut DbConn,
+    t: &Ticket,
+    from: &Window,
+    number: i32,
+) -> Result<Window, QueueError> {
+    let target: Window = windows::table
+        .filter(
+            windows::hall_id
+                .eq(t.hall_id)
+                .and(windows::number.eq(number))
+                .and(windows::active.eq(true)),
+        )
+        .select(Window::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(QueueError::Invalid("unknown_window"))?;
+    let serves: i64 = window_services::table
+        .filter(
+            window_services::window_id
+                .eq(target.id)
+                .and(window_services::service_id.eq(t.service_id)),
+        )
+        .count()
+        .get_result(conn)?;
+    if serves == 0 || target.id == from.id {
+        return Err(QueueError::Invalid("window_cannot_serve"));
+    }
+    if target.current_clerk_id.is_none() {
+        return Err(QueueError::WindowNotStaffed);
+    }
+    Ok(target)
+}
+
+/// The item a ticket may be re-assigned to: another active item of the
+/// hall that some staffed window serves.
+fn transfer_item(
+    conn: &mut DbConn,
+    t: &Ticket,
+    service: ServiceId,
+) -> Result<ServiceItem, QueueError> {
+    let item: ServiceItem = service_items::table
+        .find(service)
+        .filter(
+            service_items::hall_id
+                .eq(t.hall_id)
+                .and(service_items::active.eq(true)),
+        )
+        .select(ServiceItem::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(QueueError::Invalid("unknown_service"))?;
+    if service == t.service_id {
+        return Err(QueueError::Invalid("same_service"));
+    }
+    if staffing::staffed_windows_for(conn, item.id)? == 0 {
+        return Err(QueueError::ServiceNotStaffed);
+    }
+    Ok(item)
+}
+
+/// Sends a ticket on, keeping its place (its `queue_since` is unchanged).
+fn send_on(
+    conn: &mut DbConn,
+    t: &Ticket,
+    target: Option<WindowId>,
+    service: ServiceId,
+) -> QueryResult<()> {
+    diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::window_id.eq(None::<WindowId>),
+            tickets::clerk_id.eq(None::<AccountId>),
+            tickets::target_window_id.eq(target),
+            tickets::service_id.eq(service),
+            tickets::call_count.eq(0),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
