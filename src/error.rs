@@ -132,7 +132,7 @@ impl ResponseError for AppError {
                 // adds its id and route to this line; the answer names the
                 // id so that a report can be matched to it.
                 tracing::error!(error = %error_chain(self), "internal error");
-                let id = crate::web::middleware::current_request_id();
+                let id = current_request_id();
                 format!("something went wrong; please try again (reference {id})")
             }
             other => other.to_string(),
@@ -188,4 +188,20 @@ impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(format!("template: {e}"))
     }
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// Runs a request's work knowing its id, so that a 500 can name it.
+pub async fn with_request_id<F: std::future::Future>(id: String, work: F) -> F::Output {
+    REQUEST_ID.scope(id, work).await
+}
+
+/// The id of the request being handled, or `-`.
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".into())
 }

@@ -13,8 +13,6 @@ use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::AppError;
-
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -249,10 +247,10 @@ impl Db {
         &self.pool
     }
 
-    pub fn get(&self) -> Result<PooledConn, AppError> {
+    pub fn get(&self) -> Result<PooledConn, Unavailable> {
         self.pool.get().map_err(|e| {
             tracing::error!(error = %e, "database connection unavailable");
-            AppError::Unavailable
+            Unavailable::Pool
         })
     }
 
@@ -267,10 +265,7 @@ impl Db {
     {
         let db = self.clone();
         actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = db.pool.get().map_err(|e| {
-                tracing::error!(error = %e, "database connection unavailable");
-                Unavailable::Pool
-            })?;
+            let mut conn = db.get()?;
             f(&mut conn)
         })
         .await
@@ -281,8 +276,8 @@ impl Db {
     }
 }
 
-/// A write transaction (a savepoint when called inside one). On SQLite it begins IMMEDIATE, taking the write
-/// lock up front: a transaction that reads before it writes would otherwise
+/// A write transaction (a savepoint when called inside one). On SQLite it
+/// begins IMMEDIATE, taking the write lock up front: a transaction that reads before it writes would otherwise
 /// fail with "database is locked" under load instead of waiting its turn.
 pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where

@@ -57,9 +57,8 @@ pub async fn log_request(
     let method = req.method().to_string();
     let id = request_id(&req);
     let span = tracing::info_span!("request", id = %id, route = %route_of(req.request()));
-    let mut res = REQUEST_ID
-        .scope(id.clone(), next.call(req).instrument(span.clone()))
-        .await?;
+    let mut res =
+        crate::error::with_request_id(id.clone(), next.call(req).instrument(span.clone())).await?;
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(
             actix_web::http::header::HeaderName::from_static("x-request-id"),
