@@ -30,7 +30,7 @@ pub struct AddUser {
 }
 
 /// What is wrong with a form, field by field: (field, translation key).
-pub type FieldErrors = Vec<(&'static str, &'static str)>;
+pub use crate::text::FieldErrors;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum AddUserError {

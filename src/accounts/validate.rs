@@ -13,18 +13,7 @@ const PROVINCES: &[u32] = &[
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
-/// Full-width forms (what Chinese input methods type: `１３８`, `Ｘ`, the
-/// ideographic space) as their ASCII equivalents; everything else unchanged.
-pub fn ascii_width(input: &str) -> String {
-    input
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
-}
+pub use crate::text::ascii_width;
 
 /// The GB 11643 check character for the first 17 digits.
 pub fn id_check_char(first17: &str) -> Option<char> {

@@ -11,7 +11,6 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::Scope;
-use super::catalog_pages::hall_for;
 use crate::accounts::Identity;
 use crate::accounts::create::{AddUser, AddUserError, add_user};
 use crate::accounts::models::{Account, Role};
@@ -165,7 +164,7 @@ async fn new_staff_page(
     let departments = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let hall = hall_for(conn, &scope, None)?;
+            let hall = scope.hall_for(conn, None)?;
             let mut q = departments::table
                 .filter(departments::hall_id.eq(hall.id))
                 .order(departments::sort_order)

@@ -9,8 +9,6 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::Scope;
-use super::catalog_pages::hall_for;
-pub use super::spreadsheet::csv_response;
 use super::stats::{self, Report, StatsFilter, WAIT_BUCKETS};
 use super::svg::{Series, stacked_bars};
 use crate::accounts::Identity;
@@ -23,6 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::queue::models::Ticket;
 use crate::web::forms::private_page;
+pub use crate::web::spreadsheet::csv_response;
 use crate::web::{AppState, PageCtx};
 
 pub struct WindowState {
@@ -54,7 +53,7 @@ async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<Toda
     state
         .db
         .run(move |conn| {
-            let hall = hall_for(conn, &scope, None)?;
+            let hall = scope.hall_for(conn, None)?;
             let today = local(now, tz).date();
             let mut wq = windows::table
                 .filter(windows::hall_id.eq(hall.id).and(windows::active.eq(true)))
@@ -235,7 +234,7 @@ fn filter_for(
     q: &StatsQuery,
     today: NaiveDate,
 ) -> Result<(StatsFilter, Hall, Option<&'static str>), AppError> {
-    let hall = hall_for(conn, scope, Some(q.hall.as_str()).filter(|h| !h.is_empty()))?;
+    let hall = scope.hall_for(conn, Some(q.hall.as_str()).filter(|h| !h.is_empty()))?;
     let (from, to, notice) = period(&q.from, &q.to, today);
     let department = scope
         .department()

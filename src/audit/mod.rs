@@ -104,24 +104,36 @@ impl Entry {
     }
 }
 
-/// How a refusal is recorded: a 403 is `denied`; anything else `failed`
-/// with the error's code (never its message, which may quote input).
-fn refusal(e: &AppError) -> (AuditResult, String) {
-    match e {
-        AppError::Forbidden { .. } => (AuditResult::Denied, String::new()),
-        e => (AuditResult::Failed, e.code().to_string()),
+/// How a refused action is recorded.
+pub trait Refusal {
+    /// The result and a detail that never quotes input.
+    fn refusal(&self) -> (AuditResult, String);
+}
+
+/// A 403 is `denied`; anything else `failed` with the error's code (never
+/// its message, which may quote input).
+impl Refusal for AppError {
+    fn refusal(&self) -> (AuditResult, String) {
+        match self {
+            AppError::Forbidden { .. } => (AuditResult::Denied, String::new()),
+            e => (AuditResult::Failed, e.code().to_string()),
+        }
     }
+}
+
+fn refusal(e: &impl Refusal) -> (AuditResult, String) {
+    e.refusal()
 }
 
 /// Runs a staff action and its audit row in one write transaction: the
 /// row commits with the action or not at all. A refused action is rolled
 /// back, and its refusal is then recorded on its own.
-pub fn audited<T>(
+pub fn audited<T, E: Refusal + From<diesel::result::Error>>(
     conn: &mut DbConn,
     entry: &Entry,
     at: NaiveDateTime,
-    action: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-) -> Result<T, AppError> {
+    action: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
     let done = write_transaction(conn, |conn| {
         let value = action(conn)?;
         record(
@@ -133,7 +145,7 @@ pub fn audited<T>(
             "",
             at,
         )?;
-        Ok::<_, AppError>(value)
+        Ok::<_, E>(value)
     });
     if let Err(e) = &done {
         let (result, detail) = refusal(e);

@@ -239,3 +239,24 @@ pub fn move_booking(
         ))
         .execute(conn)
 }
+
+/// Future bookings still to be served (not cancelled, not finished) at a
+/// window, of an item, or of the pair: what a catalogue change may not strand.
+pub fn future_bookings(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    window: Option<WindowId>,
+    service: Option<ServiceId>,
+) -> QueryResult<i64> {
+    let mut q = bookings::table
+        .filter(bookings::day.ge(today))
+        .filter(bookings::status.eq_any(BookingStatus::active_strs()))
+        .into_boxed();
+    if let Some(w) = window {
+        q = q.filter(bookings::window_id.eq(w));
+    }
+    if let Some(s) = service {
+        q = q.filter(bookings::service_id.eq(s));
+    }
+    q.count().get_result(conn)
+}

@@ -2,7 +2,12 @@
 //! window ↔ item matrix, as pages and as the JSON API.
 
 pub mod api;
+pub mod edit;
+pub mod export;
+pub mod import;
+pub mod labels;
 pub mod models;
 pub mod pages;
 pub mod repo;
 pub mod search;
+pub mod sheet;

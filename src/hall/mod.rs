@@ -2,5 +2,7 @@
 //! calendar of holidays and 调休 working days.
 
 pub mod calendar;
+pub mod edit;
+pub mod labels;
 pub mod models;
 pub mod repo;

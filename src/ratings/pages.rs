@@ -19,7 +19,6 @@ use crate::error::{AppError, AppResult};
 use crate::queue::issue::for_booking;
 use crate::web::forms::{private_page, see_other};
 use crate::web::throttle::{Bucket, client_ip};
-use crate::web::urlencode;
 use crate::web::{AppState, PageCtx};
 
 #[derive(Deserialize)]
@@ -75,7 +74,7 @@ async fn rate_booking(
         Ok(_) => see_other(&format!("/bookings/{c}?rated=1")),
         Err(e) => see_other(&format!(
             "/bookings/{c}?rating_error={}",
-            urlencode::encode(&rating_error(e)?)
+            crate::web::forms::query_value(&rating_error(e)?)
         )),
     })
 }
@@ -117,7 +116,7 @@ async fn rate_tracked(
         Ok(_) => see_other(&format!("{back}&rated=1")),
         Err(e) => see_other(&format!(
             "{back}&rating_error={}",
-            urlencode::encode(&rating_error(e)?)
+            crate::web::forms::query_value(&rating_error(e)?)
         )),
     })
 }

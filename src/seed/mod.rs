@@ -4,6 +4,5 @@
 pub mod catalogue;
 pub mod demo;
 pub mod history;
-pub mod labels;
 
 pub use catalogue::{SeedError, SeedReport, seed_catalogue};

@@ -90,7 +90,7 @@ fn login_redirect(req: &HttpRequest) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
-            format!("/login?next={}", super::urlencode::encode(&back)),
+            format!("/login?next={}", super::forms::query_value(&back)),
         ))
         .finish()
 }

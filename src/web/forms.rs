@@ -56,3 +56,35 @@ impl FormErrors {
         self.fields.iter().any(|(f, _)| *f == field)
     }
 }
+
+/// A form body whose fields may repeat (checkbox lists): `name=a&name=b`
+/// reads into a `Vec`. Limited like every form body (64 KiB).
+pub struct HtmlForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for HtmlForm<T> {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let body = actix_web::web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body
+                .await
+                .map_err(|_| AppError::invalid("invalid_form", "the form could not be read"))?;
+            if body.len() > 64 * 1024 {
+                return Err(AppError::invalid("invalid_form", "the form is too large"));
+            }
+            serde_html_form::from_bytes(&body)
+                .map(HtmlForm)
+                .map_err(|_| AppError::invalid("invalid_form", "the form could not be read"))
+        })
+    }
+}
+
+/// A value for a query string (`?next=…`), percent-encoded.
+pub fn query_value(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

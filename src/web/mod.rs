@@ -10,9 +10,9 @@ pub mod health;
 pub mod lang;
 pub mod middleware;
 pub mod page;
+pub mod spreadsheet;
 pub mod state;
 pub mod throttle;
-pub mod urlencode;
 pub mod viewer;
 
 pub use page::PageCtx;

@@ -6,8 +6,8 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
+use super::assets;
 use super::viewer::{Role, UserBadge, Viewer};
-use super::{assets, urlencode};
 use crate::i18n::Lang;
 use actix_web::HttpMessage;
 
@@ -81,7 +81,7 @@ impl PageCtx {
         format!(
             "/lang/{}?next={}",
             self.lang.other().code(),
-            urlencode::encode(&self.here)
+            super::forms::query_value(&self.here)
         )
     }
 

@@ -386,6 +386,20 @@ fn routes_in_code() -> BTreeSet<(String, String)> {
                     found.insert((method.to_string(), format!("{prefix}{route}")));
                 }
             }
+            // An admin editor (src/admin/editor.rs) serves its list, its
+            // forms and their saves from its `LIST` path.
+            for chunk in text.split("const LIST: &'static str = \"").skip(1) {
+                let list = chunk.split('"').next().unwrap();
+                for (method, route) in [
+                    ("GET", list.to_string()),
+                    ("GET", format!("{list}/new")),
+                    ("GET", format!("{list}/{{id}}")),
+                    ("POST", list.to_string()),
+                    ("POST", format!("{list}/{{id}}")),
+                ] {
+                    found.insert((method.to_string(), route));
+                }
+            }
             for chunk in text.split("web::resource(\"").skip(1) {
                 let route = chunk.split('"').next().unwrap();
                 let tail = chunk.split("web::resource(").next().unwrap_or("");

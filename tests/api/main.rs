@@ -6,6 +6,7 @@ mod admin;
 mod authz;
 mod booking;
 mod catalogue;
+mod catalogue_rules;
 mod cli;
 mod concurrency;
 mod hall_floor;

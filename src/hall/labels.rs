@@ -1,9 +1,8 @@
-//! The Chinese labels used in catalogue spreadsheets, mapped to the stored
-//! codes (the codes themselves are accepted too).
+//! The Chinese labels used in spreadsheets and bulk forms, mapped to the
+//! stored codes (the codes themselves are accepted too).
 
 use std::str::FromStr;
 
-use crate::catalog::models::{Category, Delivery, MaterialForm, Subject};
 use crate::hall::models::{DayKind, HallLevel};
 
 pub trait ZhLabel: Sized + Copy + FromStr + 'static {
@@ -36,36 +35,6 @@ impl ZhLabel for HallLevel {
         ("区级", HallLevel::District),
         ("街道（乡镇）级", HallLevel::Street),
         ("社区（村）级", HallLevel::Community),
-    ];
-}
-
-impl ZhLabel for Category {
-    const LABELS: &'static [(&'static str, Self)] = &[
-        ("行政许可", Category::Licensing),
-        ("行政确认", Category::Confirmation),
-        ("行政给付", Category::Benefit),
-        ("公共服务", Category::PublicService),
-        ("其他", Category::Other),
-    ];
-}
-
-impl ZhLabel for Delivery {
-    const LABELS: &'static [(&'static str, Self)] = &[
-        ("即办件", Delivery::OnTheSpot),
-        ("承诺件", Delivery::Promised),
-    ];
-}
-
-impl ZhLabel for Subject {
-    const LABELS: &'static [(&'static str, Self)] =
-        &[("自然人", Subject::Person), ("法人", Subject::LegalEntity)];
-}
-
-impl ZhLabel for MaterialForm {
-    const LABELS: &'static [(&'static str, Self)] = &[
-        ("原件", MaterialForm::Original),
-        ("复印件", MaterialForm::Copy),
-        ("原件及复印件", MaterialForm::OriginalAndCopy),
     ];
 }
 

@@ -1,0 +1,398 @@
+//! Changing a hall's rules — the one write path for the hall itself (its
+//! place in the network, booking rules and capacity), its opening hours and
+//! the calendar. The admin forms and the seed both come through here.
+
+use chrono::{NaiveDate, NaiveTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::labels::ZhLabel;
+use super::models::{CalendarDay, DayKind, Hall, HallLevel, OpeningHours};
+use super::repo as hall_repo;
+use crate::db::ids::HallId;
+use crate::db::schema::{calendar_days, halls, opening_hours, slot_counters, windows};
+use crate::db::{DbConn, write_transaction};
+use crate::text::{self, FieldErrors};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HallForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub parent_id: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub slot_minutes: String,
+    #[serde(default)]
+    pub slot_capacity: String,
+    #[serde(default)]
+    pub online_share_percent: String,
+    #[serde(default)]
+    pub booking_horizon_days: String,
+    #[serde(default)]
+    pub same_day_cutoff: String,
+    #[serde(default)]
+    pub cancel_cutoff_minutes: String,
+    #[serde(default)]
+    pub max_active_bookings: String,
+    #[serde(default)]
+    pub checkin_early_minutes: String,
+    #[serde(default)]
+    pub checkin_late_minutes: String,
+}
+
+impl HallForm {
+    pub fn of(h: &Hall) -> Self {
+        HallForm {
+            code: h.code.clone(),
+            name: h.name.clone(),
+            level: h.level.as_str().into(),
+            parent_id: h.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            address: h.address.clone(),
+            phone: h.phone.clone(),
+            slot_minutes: h.slot_minutes.to_string(),
+            slot_capacity: h.slot_capacity.to_string(),
+            online_share_percent: h.online_share_percent.to_string(),
+            booking_horizon_days: h.booking_horizon_days.to_string(),
+            same_day_cutoff: h.same_day_cutoff.format("%H:%M").to_string(),
+            cancel_cutoff_minutes: h.cancel_cutoff_minutes.to_string(),
+            max_active_bookings: h.max_active_bookings.to_string(),
+            checkin_early_minutes: h.checkin_early_minutes.to_string(),
+            checkin_late_minutes: h.checkin_late_minutes.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HallError {
+    #[error("invalid")]
+    Invalid(FieldErrors),
+    /// Lowering capacity below what is booked: (most booked, new capacity).
+    #[error("capacity below bookings")]
+    Capacity(i32, i32),
+    #[error("{0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Saves a hall. Lowering the online capacity below what a future slot
+/// already holds is refused: existing bookings are never dropped.
+pub fn save_hall(
+    conn: &mut DbConn,
+    id: Option<HallId>,
+    f: &HallForm,
+    today: NaiveDate,
+) -> Result<HallId, HallError> {
+    let mut e = FieldErrors::new();
+    let code = text::code(&mut e, "code", &f.code);
+    let name = f.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        e.push(("name", "admin-error-required"));
+    }
+    let level = f
+        .level
+        .parse::<HallLevel>()
+        .map_err(|_| e.push(("level", "admin-error-choice")))
+        .ok();
+    let parent: Option<HallId> = if f.parent_id.trim().is_empty() {
+        None
+    } else {
+        f.parent_id
+            .trim()
+            .parse()
+            .map_err(|_| e.push(("parent_id", "admin-error-choice")))
+            .ok()
+    };
+    if level.is_some_and(|l| l != HallLevel::City) && parent.is_none() {
+        e.push(("parent_id", "admin-error-parent"));
+    }
+    if parent.is_some() && parent == id {
+        e.push(("parent_id", "admin-error-parent"));
+    }
+    let slot_minutes = text::number(&mut e, "slot_minutes", &f.slot_minutes, 5, 240);
+    let capacity = text::number(&mut e, "slot_capacity", &f.slot_capacity, 0, 1000);
+    let share = text::number(
+        &mut e,
+        "online_share_percent",
+        &f.online_share_percent,
+        0,
+        100,
+    );
+    let horizon = text::number(
+        &mut e,
+        "booking_horizon_days",
+        &f.booking_horizon_days,
+        1,
+        60,
+    );
+    let cutoff = NaiveTime::parse_from_str(f.same_day_cutoff.trim(), "%H:%M")
+        .map_err(|_| e.push(("same_day_cutoff", "admin-error-time")))
+        .ok();
+    let cancel = text::number(
+        &mut e,
+        "cancel_cutoff_minutes",
+        &f.cancel_cutoff_minutes,
+        0,
+        1440,
+    );
+    let max_active = text::number(&mut e, "max_active_bookings", &f.max_active_bookings, 1, 20);
+    let early = text::number(
+        &mut e,
+        "checkin_early_minutes",
+        &f.checkin_early_minutes,
+        0,
+        240,
+    );
+    let late = text::number(
+        &mut e,
+        "checkin_late_minutes",
+        &f.checkin_late_minutes,
+        0,
+        240,
+    );
+    let address = crate::text::clean_line(&f.address, 200);
+    let phone = crate::text::clean_line(&f.phone, 30);
+    let (Some(level), Some(cutoff)) = (level, cutoff) else {
+        return Err(HallError::Invalid(e));
+    };
+    if !e.is_empty() {
+        return Err(HallError::Invalid(e));
+    }
+    write_transaction(conn, |conn| {
+        if let Some(p) = parent
+            && hall_repo::find_hall(conn, p)?.is_none()
+        {
+            return Err(HallError::Invalid(vec![(
+                "parent_id",
+                "admin-error-parent",
+            )]));
+        }
+        let clash: Option<HallId> = halls::table
+            .filter(halls::code.eq(&code))
+            .select(halls::id)
+            .first(conn)
+            .optional()?;
+        if clash.is_some() && clash != id {
+            return Err(HallError::Invalid(vec![("code", "admin-error-code-taken")]));
+        }
+        let online = capacity * share / 100;
+        if let Some(id) = id {
+            let most: Option<i32> = slot_counters::table
+                .inner_join(windows::table)
+                .filter(windows::hall_id.eq(id))
+                .filter(slot_counters::day.ge(today))
+                .select(diesel::dsl::max(slot_counters::booked))
+                .first(conn)?;
+            if let Some(most) = most.filter(|m| *m > online) {
+                return Err(HallError::Capacity(most, online));
+            }
+        }
+        let values = (
+            halls::code.eq(&code),
+            halls::name.eq(&name),
+            halls::level.eq(level.as_str()),
+            halls::parent_id.eq(parent),
+            halls::address.eq(&address),
+            halls::phone.eq(&phone),
+            halls::slot_minutes.eq(slot_minutes),
+            halls::slot_capacity.eq(capacity),
+            halls::online_share_percent.eq(share),
+            halls::booking_horizon_days.eq(horizon),
+            halls::same_day_cutoff.eq(cutoff),
+            halls::cancel_cutoff_minutes.eq(cancel),
+            halls::max_active_bookings.eq(max_active),
+            halls::checkin_early_minutes.eq(early),
+            halls::checkin_late_minutes.eq(late),
+        );
+        match id {
+            Some(id) => {
+                diesel::update(halls::table.find(id))
+                    .set(values)
+                    .execute(conn)?;
+                Ok(id)
+            }
+            None => Ok(diesel::insert_into(halls::table)
+                .values((
+                    values,
+                    halls::created_at.eq(today.and_hms_opt(0, 0, 0).unwrap_or_default()),
+                ))
+                .returning(halls::id)
+                .get_result(conn)?),
+        }
+    })
+}
+
+/// One day's sessions from four `HH:MM` texts (empty: closed): a session is
+/// open when both its times are given and the start comes first, and the
+/// afternoon does not start before the morning ends.
+pub fn day_hours(hall: HallId, weekday: i32, texts: [&str; 4]) -> Option<OpeningHours> {
+    if !(1..=7).contains(&weekday) {
+        return None;
+    }
+    let mut times = [None; 4];
+    for (slot, v) in times.iter_mut().zip(texts) {
+        let v = v.trim();
+        if !v.is_empty() {
+            *slot = Some(NaiveTime::parse_from_str(v, "%H:%M").ok()?);
+        }
+    }
+    for (s, e) in [(0, 1), (2, 3)] {
+        match (times[s], times[e]) {
+            (Some(s), Some(e)) if s < e => {}
+            (None, None) => {}
+            _ => return None,
+        }
+    }
+    if let (Some(me), Some(as_)) = (times[1], times[2])
+        && as_ < me
+    {
+        return None;
+    }
+    Some(OpeningHours {
+        hall_id: hall,
+        weekday,
+        morning_start: times[0],
+        morning_end: times[1],
+        afternoon_start: times[2],
+        afternoon_end: times[3],
+    })
+}
+
+/// Replaces the hall's week.
+pub fn write_week(conn: &mut DbConn, hall: HallId, week: &[OpeningHours]) -> QueryResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::delete(opening_hours::table.filter(opening_hours::hall_id.eq(hall)))
+            .execute(conn)?;
+        for h in week.iter().filter(|h| h.hall_id == hall) {
+            diesel::insert_into(opening_hours::table)
+                .values(h.clone())
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// One calendar line: a date `YYYY-MM-DD`, a kind (`休`, `班`, or `删` to
+/// remove the day) and a name (the kind's label when empty).
+pub fn calendar_entry(
+    day: &str,
+    kind: &str,
+    name: &str,
+) -> Option<(NaiveDate, Option<DayKind>, String)> {
+    let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    let kind = match kind.trim() {
+        "删" | "delete" => None,
+        k => Some(DayKind::from_label(k)?),
+    };
+    let name = crate::text::clean_line(name, 50);
+    let name = match kind {
+        Some(k) if name.is_empty() => k.zh_label().to_string(),
+        _ => name,
+    };
+    Some((day, kind, name))
+}
+
+/// Sets (or removes) each day; the count of days written.
+pub fn write_calendar(
+    conn: &mut DbConn,
+    entries: &[(NaiveDate, Option<DayKind>, String)],
+) -> QueryResult<usize> {
+    write_transaction(conn, |conn| {
+        let mut n = 0;
+        for (day, kind, name) in entries {
+            diesel::delete(calendar_days::table.find(day)).execute(conn)?;
+            if let Some(kind) = kind {
+                n += diesel::insert_into(calendar_days::table)
+                    .values(CalendarDay {
+                        day: *day,
+                        kind: *kind,
+                        name: name.clone(),
+                    })
+                    .execute(conn)?;
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// The hours form's `d{weekday}_{0..3}` fields as a week; a bad day is
+/// named by its weekday.
+pub fn parse_week(hall: HallId, fields: &[(String, String)]) -> Result<Vec<OpeningHours>, i32> {
+    let get = |wd: i32, i: i32| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == format!("d{wd}_{i}"))
+            .map_or("", |(_, v)| v.as_str())
+    };
+    (1..=7)
+        .map(|wd| day_hours(hall, wd, [get(wd, 0), get(wd, 1), get(wd, 2), get(wd, 3)]).ok_or(wd))
+        .collect()
+}
+
+/// One day a line: `2027-01-01 休 元旦` (or `班` for a 调休 working day,
+/// `删` to remove a day); a bad line is named by its number.
+pub fn parse_bulk(text: &str) -> Result<Vec<(NaiveDate, Option<DayKind>, String)>, usize> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, char::is_whitespace);
+        let (day, kind, name) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+        let entry = day.zip(kind).and_then(|(d, k)| calendar_entry(d, k, name));
+        out.push(entry.ok_or(i + 1)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_of_days_is_entered_one_a_line() {
+        let days =
+            parse_bulk("2027-01-01 休 元旦\n\n2027-02-07 班 春节调休上班\n2027-03-01 删").unwrap();
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0].1, Some(DayKind::Holiday));
+        assert_eq!(days[1].2, "春节调休上班");
+        assert_eq!(days[2].1, None);
+        assert_eq!(parse_bulk("2027-01-01 休\n2027-13-01 休"), Err(2));
+        assert_eq!(parse_bulk("2027-01-01 放假"), Err(1));
+    }
+
+    #[test]
+    fn opening_hours_need_ordered_sessions() {
+        let f = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let week = parse_week(
+            HallId(1),
+            &f(&[
+                ("d1_0", "08:30"),
+                ("d1_1", "12:00"),
+                ("d1_2", "14:00"),
+                ("d1_3", "17:30"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(week[0].sessions().len(), 2);
+        assert!(week[5].sessions().is_empty());
+        assert_eq!(
+            parse_week(HallId(1), &f(&[("d2_0", "12:00"), ("d2_1", "08:30")])),
+            Err(2)
+        );
+        assert_eq!(parse_week(HallId(1), &f(&[("d3_0", "08:30")])), Err(3));
+        assert_eq!(parse_week(HallId(1), &f(&[("d4_0", "8 点")])), Err(4));
+    }
+}
