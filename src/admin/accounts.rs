@@ -3,7 +3,6 @@
 //! (their sessions end at once). Residents' personal data stays masked;
 //! revealing a full ID number is a deliberate, audited act.
 
-use crate::accounts::hasher::Hasher;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -14,15 +13,11 @@ use super::Scope;
 use crate::accounts::Identity;
 use crate::accounts::create::{AddUser, AddUserError, add_user};
 use crate::accounts::models::{Account, Role};
-use crate::accounts::{repo, session};
-use crate::audit::audit_action;
-use crate::audit::{self, AuditResult};
+use crate::audit::{AuditResult, Entry, Refusal, audited};
 use crate::catalog::models::{Department, Window};
-use crate::db::ids::AccountId;
 use crate::db::schema::{accounts, departments, windows};
-use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
-use crate::pii::{mask_id_number, mask_name, mask_phone};
+use crate::pii::{mask_name, mask_phone};
 use crate::seed::demo::random_password;
 use crate::web::forms::{FormErrors, private_page};
 use crate::web::throttle::client_ip;
@@ -51,7 +46,7 @@ struct ListQuery {
     q: Option<String>,
 }
 
-fn row(ctx: &PageCtx, a: &Account, depts: &[Department], wins: &[Window]) -> AccountRow {
+pub(super) fn row(ctx: &PageCtx, a: &Account, depts: &[Department], wins: &[Window]) -> AccountRow {
     let dept = a
         .department_id
         .and_then(|d| depts.iter().find(|x| x.id == d))
@@ -211,12 +206,12 @@ async fn account_new(
 
 #[derive(Template)]
 #[template(path = "admin/one_time.html")]
-struct OneTimePage {
-    ctx: PageCtx,
-    id: i32,
-    name: String,
-    phone: String,
-    password: String,
+pub(super) struct OneTimePage {
+    pub(super) ctx: PageCtx,
+    pub(super) id: i32,
+    pub(super) name: String,
+    pub(super) phone: String,
+    pub(super) password: String,
 }
 
 #[post("/admin/accounts")]
@@ -273,23 +268,19 @@ async fn account_create(
     };
     let (keys, now) = (state.pii.clone(), state.clock.now_utc());
     let inp = input.clone();
-    let result = state
-        .db
-        .run(move |conn| -> AppResult<_> { Ok(add_user(conn, &inp, &keys, now)) })
-        .await?;
-    let actor = scope.account.actor(&client_ip(&req));
-    let audit_result: Result<(), AppError> = result
-        .as_ref()
-        .map(|_| ())
-        .map_err(|e| AppError::invalid("invalid", e.to_string()));
-    audit_action(
-        &state,
-        actor,
+    let entry = Entry::new(
+        scope.account.actor(&client_ip(&req)),
         "admin.account.create",
         format!("role:{}", role.as_str()),
-        &audit_result,
-    )
-    .await;
+    );
+    let result = state
+        .db
+        .run(move |conn| -> AppResult<_> {
+            Ok(audited(conn, &entry, now, |conn| {
+                add_user(conn, &inp, &keys, now)
+            }))
+        })
+        .await?;
     match result {
         Ok(id) => private_page(
             StatusCode::OK,
@@ -321,304 +312,19 @@ async fn account_create(
     }
 }
 
-#[derive(Template)]
-#[template(path = "admin/account.html")]
-struct AccountPage {
-    ctx: PageCtx,
-    id: i32,
-    row: AccountRow,
-    resident: bool,
-    admin: bool,
-    id_number: String,
-    revealed: bool,
-    windows: Vec<Window>,
-    current_window: Option<i32>,
-    message: String,
-}
-
-/// The account an action is about, if this manager may manage it: admins
-/// manage everyone but themselves for disabling; department admins only the
-/// clerks of their department.
-fn managed(
-    conn: &mut crate::db::DbConn,
-    scope: &Scope,
-    id: AccountId,
-) -> Result<Account, AppError> {
-    let a = repo::find_account(conn, id)?.ok_or(AppError::NotFound)?;
-    let ok = scope.is_admin()
-        || (a.role == Role::Clerk
-            && a.department_id.is_some()
-            && a.department_id == scope.account.department_id);
-    if ok { Ok(a) } else { Err(AppError::NotFound) }
-}
-
-async fn account_view(
-    state: &AppState,
-    ctx: PageCtx,
-    scope: Scope,
-    id: AccountId,
-    reveal: bool,
-    message: String,
-) -> Result<AccountPage, AppError> {
-    let keys = state.pii.clone();
-    state
-        .db
-        .run(move |conn| {
-            let a = managed(conn, &scope, id)?;
-            let depts: Vec<Department> = departments::table
-                .select(Department::as_select())
-                .load(conn)?;
-            let all_windows: Vec<Window> = windows::table
-                .order(windows::number)
-                .select(Window::as_select())
-                .load(conn)?;
-            let full = a
-                .id_number_cipher
-                .as_deref()
-                .and_then(|c| keys.decrypt(c))
-                .unwrap_or_default();
-            let windows = all_windows
-                .iter()
-                .filter(|w| Some(w.department_id) == a.department_id)
-                .cloned()
-                .collect();
-            Ok(AccountPage {
-                row: row(&ctx, &a, &depts, &all_windows),
-                id: a.id.0,
-                resident: a.role == Role::Resident,
-                admin: scope.is_admin(),
-                id_number: if reveal { full } else { mask_id_number(&full) },
-                revealed: reveal,
-                windows,
-                current_window: a.window_id.map(|w| w.0),
-                message,
-                ctx,
-            })
-        })
-        .await
-}
-
-#[get("/admin/accounts/{id}")]
-async fn account_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let id: AccountId = id.parse().map_err(|_| AppError::NotFound)?;
-    let page = account_view(&state, ctx, scope, id, false, String::new()).await?;
-    private_page(StatusCode::OK, &page)
-}
-
-#[derive(Deserialize, Default)]
-struct ActionForm {
-    #[serde(default)]
-    window_id: String,
-    #[serde(default)]
-    reason: String,
-}
-
-#[post("/admin/accounts/{id}/{action}")]
-async fn account_action(
-    state: web::Data<AppState>,
-    hasher: web::Data<Hasher>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    identity: Identity,
-    path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let (id, action) = path.into_inner();
-    let id: AccountId = id.parse().map_err(|_| AppError::NotFound)?;
-    let now = state.clock.now_utc();
-    let actor = scope.account.actor(&client_ip(&req));
-    let target = format!("account:{id}");
-    match action.as_str() {
-        "reveal" => {
-            // Only administrators, only residents' ID numbers, with a reason.
-            if !scope.is_admin() {
-                return Err(AppError::forbidden(
-                    "forbidden",
-                    "only administrators may reveal personal data",
-                ));
-            }
-            let reason = crate::text::clean_line(&form.reason, 200);
-            if reason.is_empty() {
-                let mut page = account_view(&state, ctx, scope, id, false, String::new()).await?;
-                page.message = page.ctx.t("admin-reveal-reason-required");
-                return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-            }
-            let (a2, s2) = (actor.clone(), scope.clone());
-            state
-                .db
-                .run(move |conn| -> AppResult<_> {
-                    managed(conn, &s2, id)?;
-                    Ok(audit::record(
-                        conn,
-                        &a2,
-                        "admin.account.reveal_id_number",
-                        &format!("account:{id}"),
-                        AuditResult::Ok,
-                        &reason,
-                        now,
-                    )?)
-                })
-                .await?;
-            let page = account_view(&state, ctx, scope, id, true, String::new()).await?;
-            private_page(StatusCode::OK, &page)
+/// A refused account is `failed` with the detail `invalid` (the form
+/// shows why).
+impl Refusal for AddUserError {
+    fn refusal(&self) -> (AuditResult, String) {
+        match self {
+            AddUserError::Internal(_) => (AuditResult::Failed, "internal".into()),
+            _ => (AuditResult::Failed, "invalid".into()),
         }
-        "reset" => {
-            let password = random_password();
-            let pw = password.clone();
-            let hash = hasher.hash(pw).await?;
-            let s2 = scope.clone();
-            let result = state
-                .db
-                .run(move |conn| {
-                    let a = managed(conn, &s2, id)?;
-                    repo::set_password(conn, a.id, &hash, now)?;
-                    diesel::update(accounts::table.find(a.id))
-                        .set(accounts::must_change_password.eq(true))
-                        .execute(conn)?;
-                    session::revoke_all(conn, a.id, now)?;
-                    Ok(a)
-                })
-                .await;
-            audit_action(
-                &state,
-                actor,
-                "admin.account.reset_password",
-                target,
-                &result,
-            )
-            .await;
-            let a = result?;
-            private_page(
-                StatusCode::OK,
-                &OneTimePage {
-                    ctx,
-                    id: a.id.0,
-                    name: mask_name(&a.name),
-                    phone: mask_phone(&a.phone),
-                    password,
-                },
-            )
-        }
-        "disable" | "enable" => {
-            let disable = action == "disable";
-            let s2 = scope.clone();
-            let me = scope.account.id;
-            let result = state
-                .db
-                .run(move |conn| {
-                    write_transaction(conn, |conn| {
-                        let a = managed(conn, &s2, id)?;
-                        if a.id == me {
-                            return Err(AppError::conflict(
-                                "own_account",
-                                "you cannot disable your own account",
-                            ));
-                        }
-                        diesel::update(accounts::table.find(a.id))
-                            .set((accounts::disabled.eq(disable), accounts::updated_at.eq(now)))
-                            .execute(conn)?;
-                        if disable {
-                            session::revoke_all(conn, a.id, now)?;
-                            // The window they sat at closes: its transferred
-                            // tickets go back to their items' queues.
-                            if let Some(w) = crate::queue::staffing::window_of_clerk(conn, a.id)? {
-                                crate::queue::staffing::return_transferred(
-                                    conn,
-                                    w.id,
-                                    Some(me),
-                                    now,
-                                )?;
-                            }
-                            diesel::update(
-                                crate::db::schema::windows::table
-                                    .filter(crate::db::schema::windows::current_clerk_id.eq(a.id)),
-                            )
-                            .set(crate::db::schema::windows::current_clerk_id.eq(None::<AccountId>))
-                            .execute(conn)?;
-                        }
-                        Ok(())
-                    })
-                })
-                .await;
-            audit_action(
-                &state,
-                actor,
-                &format!("admin.account.{action}"),
-                target,
-                &result,
-            )
-            .await;
-            result?;
-            let key = if disable {
-                "admin-account-disabled"
-            } else {
-                "admin-account-enabled"
-            };
-            let message = ctx.t(key);
-            let page = account_view(&state, ctx, scope, id, false, message).await?;
-            private_page(StatusCode::OK, &page)
-        }
-        "assign" => {
-            let window: Option<crate::db::ids::WindowId> = form.window_id.trim().parse().ok();
-            let s2 = scope.clone();
-            let result = state
-                .db
-                .run(move |conn| {
-                    let a = managed(conn, &s2, id)?;
-                    if a.role != Role::Clerk {
-                        return Err(AppError::invalid(
-                            "not_a_clerk",
-                            "only clerks sit at windows",
-                        ));
-                    }
-                    if let Some(w) = window {
-                        let wd: crate::db::ids::DepartmentId = windows::table
-                            .find(w)
-                            .select(windows::department_id)
-                            .first(conn)
-                            .optional()?
-                            .ok_or(AppError::NotFound)?;
-                        if Some(wd) != a.department_id {
-                            return Err(AppError::invalid(
-                                "other_department",
-                                "the window belongs to another department",
-                            ));
-                        }
-                    }
-                    diesel::update(accounts::table.find(a.id))
-                        .set(accounts::window_id.eq(window))
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await;
-            audit_action(
-                &state,
-                actor,
-                "admin.account.assign_window",
-                target,
-                &result,
-            )
-            .await;
-            result?;
-            let message = ctx.t("admin-saved");
-            let page = account_view(&state, ctx, scope, id, false, message).await?;
-            private_page(StatusCode::OK, &page)
-        }
-        _ => Err(AppError::NotFound),
     }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(accounts_page)
         .service(account_new)
-        .service(account_create)
-        .service(account_page)
-        .service(account_action);
+        .service(account_create);
 }

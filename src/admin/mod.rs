@@ -4,6 +4,7 @@
 //! [`crate::hall::edit`]) in the [`editor`] flow; who may see and change
 //! what is decided by [`Scope`] alone.
 
+pub mod account;
 pub mod accounts;
 pub mod audit_page;
 pub mod calendar;
@@ -19,12 +20,14 @@ pub mod scope;
 pub mod stats;
 pub mod stats_pages;
 pub mod svg;
+pub mod today;
 pub mod windows;
 
 pub use scope::Scope;
 
 /// Every admin page.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    today::configure(cfg);
     stats_pages::configure(cfg);
     halls::configure(cfg);
     hours::configure(cfg);
@@ -34,6 +37,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     items::configure(cfg);
     matrix::configure(cfg);
     accounts::configure(cfg);
+    account::configure(cfg);
     audit_page::configure(cfg);
     messages::configure(cfg);
     csv_io::configure(cfg);

@@ -10,7 +10,7 @@ use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
 use crate::catalog::models::{Department, ServiceItem, Window};
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
+use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{departments, service_items, windows};
 use crate::error::AppError;
 use crate::hall::models::Hall;
@@ -144,6 +144,17 @@ impl Scope {
         self.check(i.department_id)?;
         let hall = Self::hall_by_id(conn, i.hall_id)?;
         Ok((i, hall))
+    }
+
+    /// An account this manager may manage: administrators everyone,
+    /// department administrators only the clerks of their department.
+    pub fn own_account(&self, conn: &mut DbConn, id: AccountId) -> Result<Account, AppError> {
+        let a = crate::accounts::repo::find_account(conn, id)?.ok_or(AppError::NotFound)?;
+        let ok = self.is_admin()
+            || (a.role == Role::Clerk
+                && a.department_id.is_some()
+                && a.department_id == self.account.department_id);
+        if ok { Ok(a) } else { Err(AppError::NotFound) }
     }
 
     /// Administrators see every hall in a picker; others only their own.

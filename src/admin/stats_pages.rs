@@ -1,5 +1,4 @@
-//! The manager's pages: today's live view of the hall (`/admin`), and the
-//! statistics dashboard with charts and CSV exports (`/admin/stats`).
+//! `/admin/stats`: the statistics dashboard with charts and CSV exports.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
@@ -16,168 +15,12 @@ use crate::catalog::models::{Department, ServiceItem, Window};
 use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, ServiceId, WindowId};
-use crate::db::schema::{departments, service_items, tickets, windows};
+use crate::db::schema::{service_items, windows};
 use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
-use crate::queue::models::Ticket;
 use crate::web::forms::private_page;
 pub use crate::web::spreadsheet::csv_response;
 use crate::web::{AppState, PageCtx};
-
-pub struct WindowState {
-    pub number: i32,
-    pub name: String,
-    pub staffed: bool,
-    pub paused: bool,
-    pub current: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/today.html")]
-struct TodayPage {
-    ctx: PageCtx,
-    hall: Hall,
-    windows: Vec<WindowState>,
-    zones: Vec<(String, String, i64)>,
-    longest_wait: i64,
-    breaches: Vec<(String, i64, i32)>,
-    flagged: Vec<crate::queue::estimates::FlaggedTicket>,
-    /// Active items no active window serves (they cannot be booked).
-    unserved: i64,
-    waiting: i64,
-    served: i64,
-}
-
-async fn today_view(state: &AppState, ctx: PageCtx, scope: Scope) -> Result<TodayPage, AppError> {
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    state
-        .db
-        .run(move |conn| {
-            let hall = scope.hall_for(conn, None)?;
-            let today = local(now, tz).date();
-            let mut wq = windows::table
-                .filter(windows::hall_id.eq(hall.id).and(windows::active.eq(true)))
-                .order(windows::number)
-                .into_boxed();
-            if let Some(d) = scope.department() {
-                wq = wq.filter(windows::department_id.eq(d));
-            }
-            let list: Vec<Window> = wq.select(Window::as_select()).load(conn)?;
-            let current: Vec<(Option<WindowId>, String)> = tickets::table
-                .filter(tickets::hall_id.eq(hall.id).and(tickets::day.eq(today)))
-                .filter(tickets::status.eq_any(["called", "serving"]))
-                .select((tickets::window_id, tickets::number))
-                .load(conn)?;
-            let windows = list
-                .into_iter()
-                .map(|w| WindowState {
-                    staffed: w.current_clerk_id.is_some(),
-                    paused: w.paused,
-                    current: current
-                        .iter()
-                        .find(|(id, _)| *id == Some(w.id))
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default(),
-                    number: w.number,
-                    name: w.name,
-                })
-                .collect();
-            let mut tq = tickets::table
-                .inner_join(service_items::table)
-                .filter(tickets::hall_id.eq(hall.id).and(tickets::day.eq(today)))
-                .filter(tickets::status.eq_any(["waiting", "transferred"]))
-                .into_boxed();
-            if let Some(d) = scope.department() {
-                tq = tq.filter(service_items::department_id.eq(d));
-            }
-            let queued: Vec<Ticket> = tq.select(Ticket::as_select()).load(conn)?;
-            let board = crate::queue::display::board_state(conn, &hall, now, tz)?;
-            let zones = board
-                .zones
-                .into_iter()
-                .map(|z| {
-                    let n = queued.iter().filter(|t| t.letter == z.letter).count() as i64;
-                    (z.letter, z.name, n)
-                })
-                .collect();
-            let longest_wait = queued
-                .iter()
-                .map(|t| (now - t.issued_at).num_minutes())
-                .max()
-                .unwrap_or(0);
-            let mut sq = tickets::table
-                .inner_join(service_items::table)
-                .filter(
-                    tickets::hall_id
-                        .eq(hall.id)
-                        .and(tickets::day.eq(today))
-                        .and(tickets::status.eq("completed")),
-                )
-                .into_boxed();
-            if let Some(d) = scope.department() {
-                sq = sq.filter(service_items::department_id.eq(d));
-            }
-            let served: i64 = sq.count().get_result(conn)?;
-            let breaches =
-                stats::breaches_today(conn, Some(hall.id), scope.department(), today, now)?;
-            let served_items = crate::catalog::repo::served_services(conn, Some(hall.id))?;
-            let mut iq = service_items::table
-                .filter(service_items::hall_id.eq(hall.id))
-                .filter(service_items::active.eq(true))
-                .select(service_items::id)
-                .into_boxed();
-            if let Some(d) = scope.department() {
-                iq = iq.filter(service_items::department_id.eq(d));
-            }
-            let unserved = iq
-                .load::<ServiceId>(conn)?
-                .iter()
-                .filter(|i| !served_items.contains(i))
-                .count() as i64;
-            let flagged = crate::queue::estimates::flagged_today(
-                conn,
-                &hall,
-                scope.department(),
-                today,
-                now,
-            )?;
-            Ok(TodayPage {
-                waiting: queued.len() as i64,
-                ctx,
-                hall,
-                windows,
-                zones,
-                longest_wait,
-                breaches,
-                flagged,
-                unserved,
-                served,
-            })
-        })
-        .await
-}
-
-#[get("/admin")]
-async fn admin_home(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let page = today_view(&state, ctx, scope).await?;
-    private_page(StatusCode::OK, &page)
-}
-
-#[get("/admin/today")]
-async fn admin_today(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let page = today_view(&state, ctx, scope).await?;
-    private_page(StatusCode::OK, &page)
-}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct StatsQuery {
@@ -330,6 +173,86 @@ impl StatsPage {
     }
 }
 
+/// The daily and the waiting-time charts, with the wait buckets' labels.
+fn charts(ctx: &PageCtx, r: &Report) -> (String, String, Vec<String>) {
+    let labels: Vec<String> = r
+        .days
+        .iter()
+        .map(|d| d.date.format("%m-%d").to_string())
+        .collect();
+    let daily_chart = stacked_bars(
+        &ctx.t("stats-chart-daily"),
+        &labels,
+        &[
+            Series {
+                name: &ctx.t("stats-check-ins"),
+                class: "s1",
+                values: r.days.iter().map(|d| d.check_ins).collect(),
+            },
+            Series {
+                name: &ctx.t("stats-walk-ins"),
+                class: "s2",
+                values: r.days.iter().map(|d| d.walk_ins).collect(),
+            },
+        ],
+    );
+    let wait_labels = wait_labels();
+    let wait_chart = stacked_bars(
+        &ctx.t("stats-chart-wait"),
+        &wait_labels,
+        &[Series {
+            name: &ctx.t("stats-tickets"),
+            class: "s3",
+            values: r.wait_histogram.clone(),
+        }],
+    );
+    (daily_chart, wait_chart, wait_labels)
+}
+
+/// The windows and items of the chosen department, for the filters.
+fn choices(
+    conn: &mut DbConn,
+    department: Option<DepartmentId>,
+) -> QueryResult<(Vec<Window>, Vec<ServiceItem>)> {
+    let Some(d) = department else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    Ok((
+        windows::table
+            .filter(windows::department_id.eq(d))
+            .order(windows::number)
+            .select(Window::as_select())
+            .load(conn)?,
+        service_items::table
+            .filter(service_items::department_id.eq(d))
+            .order(service_items::code)
+            .select(ServiceItem::as_select())
+            .load(conn)?,
+    ))
+}
+
+/// The filter as the CSV links' query.
+fn csv_query(f: &StatsFilter) -> String {
+    serde_urlencoded::to_string([
+        ("hall", f.hall.map(|h| h.to_string()).unwrap_or_default()),
+        (
+            "department",
+            f.department.map(|h| h.to_string()).unwrap_or_default(),
+        ),
+        (
+            "window",
+            f.window.map(|h| h.to_string()).unwrap_or_default(),
+        ),
+        (
+            "service",
+            f.service.map(|h| h.to_string()).unwrap_or_default(),
+        ),
+        ("from", f.from.to_string()),
+        ("to", f.to.to_string()),
+    ])
+    .unwrap_or_default()
+}
+
 #[get("/admin/stats")]
 async fn stats_page(
     state: web::Data<AppState>,
@@ -346,78 +269,10 @@ async fn stats_page(
         .run(move |conn| -> AppResult<_> {
             let (f, hall, notice) = filter_for(conn, &scope, &q, today)?;
             let r = stats::report(conn, &f, today, day_start(tz))?;
-            let labels: Vec<String> = r
-                .days
-                .iter()
-                .map(|d| d.date.format("%m-%d").to_string())
-                .collect();
-            let daily_chart = stacked_bars(
-                &ctx.t("stats-chart-daily"),
-                &labels,
-                &[
-                    Series {
-                        name: &ctx.t("stats-check-ins"),
-                        class: "s1",
-                        values: r.days.iter().map(|d| d.check_ins).collect(),
-                    },
-                    Series {
-                        name: &ctx.t("stats-walk-ins"),
-                        class: "s2",
-                        values: r.days.iter().map(|d| d.walk_ins).collect(),
-                    },
-                ],
-            );
-            let wait_labels = wait_labels();
-            let wait_chart = stacked_bars(
-                &ctx.t("stats-chart-wait"),
-                &wait_labels,
-                &[Series {
-                    name: &ctx.t("stats-tickets"),
-                    class: "s3",
-                    values: r.wait_histogram.clone(),
-                }],
-            );
-            let mut dq = departments::table
-                .filter(departments::hall_id.eq(hall.id))
-                .order(departments::sort_order)
-                .into_boxed();
-            if let Some(d) = scope.department() {
-                dq = dq.filter(departments::id.eq(d));
-            }
-            let departments: Vec<Department> = dq.select(Department::as_select()).load(conn)?;
-            let (windows, items) = match f.department {
-                Some(d) => (
-                    windows::table
-                        .filter(windows::department_id.eq(d))
-                        .order(windows::number)
-                        .select(Window::as_select())
-                        .load(conn)?,
-                    service_items::table
-                        .filter(service_items::department_id.eq(d))
-                        .order(service_items::code)
-                        .select(ServiceItem::as_select())
-                        .load(conn)?,
-                ),
-                None => (Vec::new(), Vec::new()),
-            };
-            let csv_query = serde_urlencoded::to_string([
-                ("hall", f.hall.map(|h| h.to_string()).unwrap_or_default()),
-                (
-                    "department",
-                    f.department.map(|h| h.to_string()).unwrap_or_default(),
-                ),
-                (
-                    "window",
-                    f.window.map(|h| h.to_string()).unwrap_or_default(),
-                ),
-                (
-                    "service",
-                    f.service.map(|h| h.to_string()).unwrap_or_default(),
-                ),
-                ("from", f.from.to_string()),
-                ("to", f.to.to_string()),
-            ])
-            .unwrap_or_default();
+            let (daily_chart, wait_chart, wait_labels) = charts(&ctx, &r);
+            let departments = scope.departments(conn, hall.id)?;
+            let (windows, items) = choices(conn, f.department)?;
+            let csv_query = csv_query(&f);
             Ok(StatsPage {
                 notice: notice.map(|k| ctx.t(k)).unwrap_or_default(),
                 from: f.from.to_string(),
@@ -552,10 +407,7 @@ fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<String>> {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(admin_home)
-        .service(admin_today)
-        .service(stats_page)
-        .service(stats_csv);
+    cfg.service(stats_page).service(stats_csv);
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! bookings stays open, a window keeps an item it has future bookings for.
 
 pub mod items;
+pub mod materials;
 pub mod matrix;
 
 use diesel::prelude::*;
@@ -16,10 +17,8 @@ use crate::db::schema::{departments, service_items, windows, zones};
 use crate::db::{DbConn, write_transaction};
 use crate::text::{self, FieldErrors};
 
-pub use items::{
-    ItemForm, MaterialLine, ValidItem, materials_text, parse_materials, save_item, write_item,
-    write_materials,
-};
+pub use items::{ItemForm, ValidItem, save_item, write_item};
+pub use materials::{MaterialLine, materials_text, parse_materials, write_materials};
 pub use matrix::save_matrix;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
