@@ -21,7 +21,7 @@ use crate::db::DbConn;
 use crate::db::ids::{AccountId, DepartmentId, WindowId};
 use crate::db::schema::{accounts, departments, windows};
 use crate::error::{AppError, AppResult};
-use crate::pii::{mask_id_number, mask_name, mask_phone};
+use crate::pii::mask_id_number;
 use crate::seed::demo::random_password;
 use crate::web::forms::private_page;
 use crate::web::throttle::client_ip;
@@ -274,14 +274,7 @@ async fn account_action(
                     })
                 })
                 .await?;
-            let page = OneTimePage {
-                ctx,
-                id: a.id.0,
-                name: mask_name(&a.name),
-                phone: mask_phone(&a.phone),
-                password,
-            };
-            return private_page(StatusCode::OK, &page);
+            return private_page(StatusCode::OK, &OneTimePage::of(ctx, &a, password));
         }
         "disable" | "enable" => {
             let disable = action == "disable";

@@ -214,34 +214,22 @@ pub(super) struct OneTimePage {
     pub(super) password: String,
 }
 
-#[post("/admin/accounts")]
-async fn account_create(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    identity: Identity,
-    form: web::Form<NewStaffForm>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let form = form.into_inner();
-    let role = match form.role.parse::<Role>() {
-        Ok(Role::Clerk) => Role::Clerk,
-        Ok(Role::DeptAdmin) if scope.is_admin() => Role::DeptAdmin,
-        _ => {
-            let errors = FormErrors::from_keys(ctx.lang, &[("role", "admin-error-choice")]);
-            return new_staff_page(
-                &state,
-                ctx,
-                scope,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+impl OneTimePage {
+    pub(super) fn of(ctx: PageCtx, a: &crate::accounts::models::Account, password: String) -> Self {
+        OneTimePage {
+            ctx,
+            id: a.id.0,
+            name: mask_name(&a.name),
+            phone: mask_phone(&a.phone),
+            password,
         }
-    };
-    // A department admin creates clerks of their own department only.
-    let department = match scope.department() {
+    }
+}
+
+/// The new account's department code: a department admin creates clerks
+/// of their own department only.
+async fn department_of_new(state: &AppState, scope: &Scope, form: &NewStaffForm) -> Option<String> {
+    match scope.department() {
         Some(own) => state
             .db
             .run(move |conn| -> AppResult<_> {
@@ -253,6 +241,29 @@ async fn account_create(
             .await
             .ok(),
         None => Some(form.department.clone()).filter(|d| !d.trim().is_empty()),
+    }
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+#[post("/admin/accounts")]
+async fn account_create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ctx: PageCtx,
+    identity: Identity,
+    form: web::Form<NewStaffForm>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let form = form.into_inner();
+    // Clerks, and (by administrators only) department administrators.
+    let role = match form.role.parse::<Role>() {
+        Ok(r @ Role::Clerk) => r,
+        Ok(r @ Role::DeptAdmin) if scope.is_admin() => r,
+        _ => {
+            let errors = FormErrors::from_keys(ctx.lang, &[("role", "admin-error-choice")]);
+            return new_staff_page(&state, ctx, scope, form, errors, UNPROCESSABLE).await;
+        }
     };
     let password = random_password();
     let input = AddUser {
@@ -263,7 +274,7 @@ async fn account_create(
         id_number: None,
         hall: scope.hall(),
         window: form.window.trim().parse().ok(),
-        department,
+        department: department_of_new(&state, &scope, &form).await,
         must_change_password: true,
     };
     let (keys, now) = (state.pii.clone(), state.clock.now_utc());
@@ -294,15 +305,7 @@ async fn account_create(
         ),
         Err(AddUserError::Invalid(keys)) => {
             let errors = FormErrors::from_keys(ctx.lang, &keys);
-            new_staff_page(
-                &state,
-                ctx,
-                scope,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            new_staff_page(&state, ctx, scope, form, errors, UNPROCESSABLE).await
         }
         Err(e @ (AddUserError::PhoneTaken | AddUserError::IdNumberTaken)) => {
             let errors = FormErrors::from_keys(ctx.lang, &[("phone", e.first_key())]);

@@ -107,25 +107,9 @@ macro_rules! scoped {
     }};
 }
 
-pub fn report(
-    conn: &mut DbConn,
-    f: &StatsFilter,
-    today: NaiveDate,
-    day_start_utc: impl Fn(NaiveDate) -> NaiveDateTime,
-) -> QueryResult<Report> {
-    let mut days: BTreeMap<NaiveDate, DayRow> = BTreeMap::new();
-    let mut d = f.from;
-    while d <= f.to {
-        days.insert(
-            d,
-            DayRow {
-                date: d,
-                ..Default::default()
-            },
-        );
-        d += Duration::days(1);
-    }
+type Days = BTreeMap<NaiveDate, DayRow>;
 
+fn count_bookings(conn: &mut DbConn, f: &StatsFilter, days: &mut Days) -> QueryResult<()> {
     // Bookings by day and status.
     let mut q = scoped!(
         bookings::table
@@ -150,6 +134,12 @@ pub fn report(
         }
     }
 
+    Ok(())
+}
+
+/// Counts the tickets into the days; returns the total and the count of
+/// service times.
+fn count_tickets(conn: &mut DbConn, f: &StatsFilter, days: &mut Days) -> QueryResult<(i64, i64)> {
     // Tickets by day and status, in one pass over the covering index:
     // check-ins are the tickets with a booking, the rest walked in.
     let mut q = scoped!(
@@ -185,6 +175,18 @@ pub fn report(
         }
     }
 
+    Ok((service_total, service_count))
+}
+
+/// Waits by whole minute, sorted; their total and count; the histogram.
+struct Waits {
+    sorted: Vec<(i64, i64)>,
+    total: i64,
+    count: i64,
+    histogram: Vec<i64>,
+}
+
+fn waits(conn: &mut DbConn, f: &StatsFilter) -> QueryResult<Waits> {
     // Waits: grouped by whole minutes, enough for the histogram and p90.
     let minute = sql::<Nullable<Integer>>("tickets.wait_seconds / 60");
     let mut q = scoped!(
@@ -218,6 +220,20 @@ pub fn report(
         histogram[i] += n;
     }
 
+    Ok(Waits {
+        sorted,
+        total: wait_total,
+        count: wait_count,
+        histogram,
+    })
+}
+
+/// Cases accepted in the period by status, and how many are overdue.
+fn count_cases(
+    conn: &mut DbConn,
+    f: &StatsFilter,
+    today: NaiveDate,
+) -> QueryResult<(Vec<(String, i64)>, i64)> {
     // Cases accepted in the period, by status; overdue ones.
     let mut q = scoped!(
         cases::table
@@ -263,6 +279,14 @@ pub fn report(
         .count()
         .get_result(conn)?;
 
+    Ok((case_rows, cases_overdue))
+}
+
+fn count_grades(
+    conn: &mut DbConn,
+    f: &StatsFilter,
+    day_start_utc: &impl Fn(NaiveDate) -> NaiveDateTime,
+) -> QueryResult<[i64; 5]> {
     // Ratings given in the period.
     let mut q = scoped!(
         ratings::table
@@ -284,6 +308,32 @@ pub fn report(
         }
     }
 
+    Ok(grades)
+}
+
+pub fn report(
+    conn: &mut DbConn,
+    f: &StatsFilter,
+    today: NaiveDate,
+    day_start_utc: impl Fn(NaiveDate) -> NaiveDateTime,
+) -> QueryResult<Report> {
+    let mut days: Days = BTreeMap::new();
+    let mut d = f.from;
+    while d <= f.to {
+        days.insert(
+            d,
+            DayRow {
+                date: d,
+                ..Default::default()
+            },
+        );
+        d += Duration::days(1);
+    }
+    count_bookings(conn, f, &mut days)?;
+    let (service_total, service_count) = count_tickets(conn, f, &mut days)?;
+    let w = waits(conn, f)?;
+    let (case_rows, cases_overdue) = count_cases(conn, f, today)?;
+    let grades = count_grades(conn, f, &day_start_utc)?;
     let days: Vec<DayRow> = days.into_values().collect();
     let bookings: i64 = days.iter().map(|d| d.bookings).sum();
     let cancelled: i64 = days.iter().map(|d| d.cancelled).sum();
@@ -294,10 +344,10 @@ pub fn report(
         check_ins: days.iter().map(|d| d.check_ins).sum(),
         walk_ins: days.iter().map(|d| d.walk_ins).sum(),
         completed: days.iter().map(|d| d.completed).sum(),
-        avg_wait_minutes: ratio(wait_total, wait_count) / 60.0,
-        p90_wait_minutes: percentile(&sorted, 0.9) as f64,
+        avg_wait_minutes: ratio(w.total, w.count) / 60.0,
+        p90_wait_minutes: percentile(&w.sorted, 0.9) as f64,
         avg_service_minutes: ratio(service_total, service_count) / 60.0,
-        wait_histogram: histogram,
+        wait_histogram: w.histogram,
         cases: CaseStatus::ALL
             .iter()
             .map(|s| {

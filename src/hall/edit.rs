@@ -81,6 +81,108 @@ pub enum HallError {
     Db(#[from] diesel::result::Error),
 }
 
+/// A hall's settings that passed validation.
+#[derive(Debug, Clone)]
+pub struct ValidHall {
+    pub code: String,
+    pub name: String,
+    pub level: HallLevel,
+    pub parent: Option<HallId>,
+    pub address: String,
+    pub phone: String,
+    pub slot_minutes: i32,
+    pub capacity: i32,
+    pub share: i32,
+    pub horizon: i32,
+    pub cutoff: NaiveTime,
+    pub cancel: i32,
+    pub max_active: i32,
+    pub early: i32,
+    pub late: i32,
+}
+
+impl HallForm {
+    /// `id`: the hall being edited (it cannot be its own parent).
+    pub fn validate(&self, id: Option<HallId>) -> Result<ValidHall, FieldErrors> {
+        let f = self;
+        let mut e = FieldErrors::new();
+        let code = text::code(&mut e, "code", &f.code);
+        let name = f.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            e.push(("name", "admin-error-required"));
+        }
+        let level = f
+            .level
+            .parse::<HallLevel>()
+            .map_err(|_| e.push(("level", "admin-error-choice")))
+            .ok();
+        let parent: Option<HallId> = if f.parent_id.trim().is_empty() {
+            None
+        } else {
+            f.parent_id
+                .trim()
+                .parse()
+                .map_err(|_| e.push(("parent_id", "admin-error-choice")))
+                .ok()
+        };
+        if level.is_some_and(|l| l != HallLevel::City) && parent.is_none() {
+            e.push(("parent_id", "admin-error-parent"));
+        }
+        if parent.is_some() && parent == id {
+            e.push(("parent_id", "admin-error-parent"));
+        }
+        let cutoff = NaiveTime::parse_from_str(f.same_day_cutoff.trim(), "%H:%M")
+            .map_err(|_| e.push(("same_day_cutoff", "admin-error-time")))
+            .ok();
+        // Numbers: (field, value, least, most).
+        let [
+            slot_minutes,
+            capacity,
+            share,
+            horizon,
+            cancel,
+            max_active,
+            early,
+            late,
+        ] = [
+            ("slot_minutes", &f.slot_minutes, 5, 240),
+            ("slot_capacity", &f.slot_capacity, 0, 1000),
+            ("online_share_percent", &f.online_share_percent, 0, 100),
+            ("booking_horizon_days", &f.booking_horizon_days, 1, 60),
+            ("cancel_cutoff_minutes", &f.cancel_cutoff_minutes, 0, 1440),
+            ("max_active_bookings", &f.max_active_bookings, 1, 20),
+            ("checkin_early_minutes", &f.checkin_early_minutes, 0, 240),
+            ("checkin_late_minutes", &f.checkin_late_minutes, 0, 240),
+        ]
+        .map(|(field, v, min, max)| text::number(&mut e, field, v, min, max));
+        let address = crate::text::clean_line(&f.address, 200);
+        let phone = crate::text::clean_line(&f.phone, 30);
+        let (Some(level), Some(cutoff)) = (level, cutoff) else {
+            return Err(e);
+        };
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(ValidHall {
+            code,
+            name,
+            level,
+            parent,
+            address,
+            phone,
+            slot_minutes,
+            capacity,
+            share,
+            horizon,
+            cutoff,
+            cancel,
+            max_active,
+            early,
+            late,
+        })
+    }
+}
+
 /// Saves a hall. Lowering the online capacity below what a future slot
 /// already holds is refused: existing bookings are never dropped.
 pub fn save_hall(
@@ -89,81 +191,52 @@ pub fn save_hall(
     f: &HallForm,
     today: NaiveDate,
 ) -> Result<HallId, HallError> {
-    let mut e = FieldErrors::new();
-    let code = text::code(&mut e, "code", &f.code);
-    let name = f.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        e.push(("name", "admin-error-required"));
+    let v = f.validate(id).map_err(HallError::Invalid)?;
+    write_hall(conn, id, &v, today)
+}
+
+/// Refuses an online capacity below what a future slot already holds.
+fn keeps_bookings(
+    conn: &mut DbConn,
+    id: HallId,
+    online: i32,
+    today: NaiveDate,
+) -> Result<(), HallError> {
+    let most: Option<i32> = slot_counters::table
+        .inner_join(windows::table)
+        .filter(windows::hall_id.eq(id))
+        .filter(slot_counters::day.ge(today))
+        .select(diesel::dsl::max(slot_counters::booked))
+        .first(conn)?;
+    match most.filter(|m| *m > online) {
+        Some(most) => Err(HallError::Capacity(most, online)),
+        None => Ok(()),
     }
-    let level = f
-        .level
-        .parse::<HallLevel>()
-        .map_err(|_| e.push(("level", "admin-error-choice")))
-        .ok();
-    let parent: Option<HallId> = if f.parent_id.trim().is_empty() {
-        None
-    } else {
-        f.parent_id
-            .trim()
-            .parse()
-            .map_err(|_| e.push(("parent_id", "admin-error-choice")))
-            .ok()
-    };
-    if level.is_some_and(|l| l != HallLevel::City) && parent.is_none() {
-        e.push(("parent_id", "admin-error-parent"));
-    }
-    if parent.is_some() && parent == id {
-        e.push(("parent_id", "admin-error-parent"));
-    }
-    let slot_minutes = text::number(&mut e, "slot_minutes", &f.slot_minutes, 5, 240);
-    let capacity = text::number(&mut e, "slot_capacity", &f.slot_capacity, 0, 1000);
-    let share = text::number(
-        &mut e,
-        "online_share_percent",
-        &f.online_share_percent,
-        0,
-        100,
-    );
-    let horizon = text::number(
-        &mut e,
-        "booking_horizon_days",
-        &f.booking_horizon_days,
-        1,
-        60,
-    );
-    let cutoff = NaiveTime::parse_from_str(f.same_day_cutoff.trim(), "%H:%M")
-        .map_err(|_| e.push(("same_day_cutoff", "admin-error-time")))
-        .ok();
-    let cancel = text::number(
-        &mut e,
-        "cancel_cutoff_minutes",
-        &f.cancel_cutoff_minutes,
-        0,
-        1440,
-    );
-    let max_active = text::number(&mut e, "max_active_bookings", &f.max_active_bookings, 1, 20);
-    let early = text::number(
-        &mut e,
-        "checkin_early_minutes",
-        &f.checkin_early_minutes,
-        0,
-        240,
-    );
-    let late = text::number(
-        &mut e,
-        "checkin_late_minutes",
-        &f.checkin_late_minutes,
-        0,
-        240,
-    );
-    let address = crate::text::clean_line(&f.address, 200);
-    let phone = crate::text::clean_line(&f.phone, 30);
-    let (Some(level), Some(cutoff)) = (level, cutoff) else {
-        return Err(HallError::Invalid(e));
-    };
-    if !e.is_empty() {
-        return Err(HallError::Invalid(e));
-    }
+}
+
+fn write_hall(
+    conn: &mut DbConn,
+    id: Option<HallId>,
+    v: &ValidHall,
+    today: NaiveDate,
+) -> Result<HallId, HallError> {
+    let ValidHall {
+        code,
+        name,
+        level,
+        parent,
+        address,
+        phone,
+        slot_minutes,
+        capacity,
+        share,
+        horizon,
+        cutoff,
+        cancel,
+        max_active,
+        early,
+        late,
+    } = v.clone();
     write_transaction(conn, |conn| {
         if let Some(p) = parent
             && hall_repo::find_hall(conn, p)?.is_none()
@@ -181,17 +254,8 @@ pub fn save_hall(
         if clash.is_some() && clash != id {
             return Err(HallError::Invalid(vec![("code", "admin-error-code-taken")]));
         }
-        let online = capacity * share / 100;
         if let Some(id) = id {
-            let most: Option<i32> = slot_counters::table
-                .inner_join(windows::table)
-                .filter(windows::hall_id.eq(id))
-                .filter(slot_counters::day.ge(today))
-                .select(diesel::dsl::max(slot_counters::booked))
-                .first(conn)?;
-            if let Some(most) = most.filter(|m| *m > online) {
-                return Err(HallError::Capacity(most, online));
-            }
+            keeps_bookings(conn, id, capacity * share / 100, today)?;
         }
         let values = (
             halls::code.eq(&code),

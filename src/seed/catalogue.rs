@@ -184,6 +184,130 @@ pub fn seed_catalogue(
 }
 
 /// Loads catalogue files (named as in [`FILES`]) into an empty database.
+type Files<'a> = [(&'a str, &'a str)];
+
+/// The halls, by code.
+fn seed_halls(
+    conn: &mut DbConn,
+    files: &Files,
+    now: NaiveDateTime,
+) -> Result<HashMap<String, HallId>, SeedError> {
+    let mut hall_ids: HashMap<String, HallId> = HashMap::new();
+    for (line, r) in rows::<HallRow>(files, "halls.csv")? {
+        let level = HallLevel::from_label(&r.level)
+            .ok_or_else(|| bad("halls.csv", line, "column 层级: admin-error-choice"))?;
+        let parent_id = match r.parent.trim() {
+            "" => None,
+            p => Some(lookup(&hall_ids, p.to_string(), "halls.csv", line)?),
+        };
+        let id = diesel::insert_into(halls::table)
+            .values(NewHall {
+                code: &r.code,
+                name: &r.name,
+                level,
+                parent_id,
+                address: &r.address,
+                phone: &r.phone,
+                slot_minutes: r.slot_minutes,
+                slot_capacity: r.slot_capacity,
+                online_share_percent: r.online_share_percent,
+                created_at: now,
+            })
+            .returning(halls::id)
+            .get_result::<HallId>(conn)?;
+        hall_ids.insert(r.code, id);
+    }
+    Ok(hall_ids)
+}
+
+fn seed_zones(
+    conn: &mut DbConn,
+    files: &Files,
+    hall_ids: &HashMap<String, HallId>,
+) -> Result<(), SeedError> {
+    for (line, r) in rows::<ZoneRow>(files, "zones.csv")? {
+        let hall_id = lookup(hall_ids, r.hall.clone(), "zones.csv", line)?;
+        diesel::insert_into(zones::table)
+            .values(NewZone {
+                hall_id,
+                letter: &r.letter,
+                name: &r.name,
+                floor: r.floor,
+            })
+            .execute(conn)?;
+    }
+
+    Ok(())
+}
+
+fn seed_hours(
+    conn: &mut DbConn,
+    files: &Files,
+    hall_ids: &HashMap<String, HallId>,
+) -> Result<(), SeedError> {
+    // Opening hours and the calendar follow the hall rules of the forms.
+    let mut weeks: HashMap<HallId, Vec<OpeningHours>> = HashMap::new();
+    for (line, r) in rows::<HoursRow>(files, "opening_hours.csv")? {
+        let hall_id = lookup(hall_ids, r.hall.clone(), "opening_hours.csv", line)?;
+        let texts = [
+            r.morning_start.as_str(),
+            r.morning_end.as_str(),
+            r.afternoon_start.as_str(),
+            r.afternoon_end.as_str(),
+        ];
+        let day = day_hours(hall_id, r.weekday, texts)
+            .ok_or_else(|| bad("opening_hours.csv", line, "column 星期: admin-error-hours"))?;
+        weeks.entry(hall_id).or_default().push(day);
+    }
+    for (hall, week) in &weeks {
+        write_week(conn, *hall, week)?;
+    }
+
+    Ok(())
+}
+
+fn seed_catalogue_files(conn: &mut DbConn, files: &Files) -> Result<(), SeedError> {
+    // The catalogue proper goes through the import, and so through the
+    // same rules as the admin forms.
+    let catalogue = [
+        (Kind::Departments, "departments.csv"),
+        (Kind::Windows, "windows.csv"),
+        (Kind::Items, "items.csv"),
+        (Kind::Materials, "materials.csv"),
+        (Kind::Matrix, "window_items.csv"),
+    ];
+    // An empty database holds no bookings to strand.
+    let no_bookings = |_: &mut DbConn, _, _| Ok(0);
+    for (kind, file) in catalogue {
+        import(conn, kind, file_text(files, file), &no_bookings, true).map_err(|e| match e {
+            ImportError::Row(BadRow { line, column, key }) => {
+                bad(file, line, format!("column {column}: {key}"))
+            }
+            ImportError::Db(f) => SeedError::Db(f.0),
+            ImportError::DryRun(_) => bad(file, 1, "dry run"),
+        })?;
+    }
+    Ok(())
+}
+
+/// The calendar's days not yet known; how many were written.
+fn seed_calendar(conn: &mut DbConn, files: &Files) -> Result<usize, SeedError> {
+    let mut days = Vec::new();
+    for (line, r) in rows::<CalendarRow>(files, "calendar.csv")? {
+        let entry = calendar_entry(&r.day, &r.kind, &r.name)
+            .filter(|(_, kind, _)| kind.is_some())
+            .ok_or_else(|| bad("calendar.csv", line, "admin-error-calendar-line"))?;
+        let known: i64 = calendar_days::table
+            .filter(calendar_days::day.eq(entry.0))
+            .count()
+            .get_result(conn)?;
+        if known == 0 {
+            days.push(entry);
+        }
+    }
+    Ok(write_calendar(conn, &days)?)
+}
+
 pub fn seed_files(
     conn: &mut DbConn,
     files: &[(&str, &str)],
@@ -200,86 +324,13 @@ pub fn seed_files(
         }
         let mut report = SeedReport::default();
 
-        let mut hall_ids: HashMap<String, HallId> = HashMap::new();
-        for (line, r) in rows::<HallRow>(files, "halls.csv")? {
-            let level = HallLevel::from_label(&r.level)
-                .ok_or_else(|| bad("halls.csv", line, "column 层级: admin-error-choice"))?;
-            let parent_id = match r.parent.trim() {
-                "" => None,
-                p => Some(lookup(&hall_ids, p.to_string(), "halls.csv", line)?),
-            };
-            let id = diesel::insert_into(halls::table)
-                .values(NewHall {
-                    code: &r.code,
-                    name: &r.name,
-                    level,
-                    parent_id,
-                    address: &r.address,
-                    phone: &r.phone,
-                    slot_minutes: r.slot_minutes,
-                    slot_capacity: r.slot_capacity,
-                    online_share_percent: r.online_share_percent,
-                    created_at: now,
-                })
-                .returning(halls::id)
-                .get_result::<HallId>(conn)?;
-            hall_ids.insert(r.code, id);
-        }
+        let hall_ids = seed_halls(conn, files, now)?;
         report.halls = hall_ids.len();
         progress(&format!("halls: {}", report.halls));
 
-        for (line, r) in rows::<ZoneRow>(files, "zones.csv")? {
-            let hall_id = lookup(&hall_ids, r.hall.clone(), "zones.csv", line)?;
-            diesel::insert_into(zones::table)
-                .values(NewZone {
-                    hall_id,
-                    letter: &r.letter,
-                    name: &r.name,
-                    floor: r.floor,
-                })
-                .execute(conn)?;
-        }
-
-        // Opening hours and the calendar follow the hall rules of the forms.
-        let mut weeks: HashMap<HallId, Vec<OpeningHours>> = HashMap::new();
-        for (line, r) in rows::<HoursRow>(files, "opening_hours.csv")? {
-            let hall_id = lookup(&hall_ids, r.hall.clone(), "opening_hours.csv", line)?;
-            let texts = [
-                r.morning_start.as_str(),
-                r.morning_end.as_str(),
-                r.afternoon_start.as_str(),
-                r.afternoon_end.as_str(),
-            ];
-            let day = day_hours(hall_id, r.weekday, texts)
-                .ok_or_else(|| bad("opening_hours.csv", line, "column 星期: admin-error-hours"))?;
-            weeks.entry(hall_id).or_default().push(day);
-        }
-        for (hall, week) in &weeks {
-            write_week(conn, *hall, week)?;
-        }
-
-        // The catalogue proper goes through the import, and so through the
-        // same rules as the admin forms.
-        let catalogue = [
-            (Kind::Departments, "departments.csv"),
-            (Kind::Windows, "windows.csv"),
-            (Kind::Items, "items.csv"),
-            (Kind::Materials, "materials.csv"),
-            (Kind::Matrix, "window_items.csv"),
-        ];
-        // An empty database holds no bookings to strand.
-        let no_bookings = |_: &mut DbConn, _, _| Ok(0);
-        for (kind, file) in catalogue {
-            import(conn, kind, file_text(files, file), &no_bookings, true).map_err(
-                |e| match e {
-                    ImportError::Row(BadRow { line, column, key }) => {
-                        bad(file, line, format!("column {column}: {key}"))
-                    }
-                    ImportError::Db(f) => SeedError::Db(f.0),
-                    ImportError::DryRun(_) => bad(file, 1, "dry run"),
-                },
-            )?;
-        }
+        seed_zones(conn, files, &hall_ids)?;
+        seed_hours(conn, files, &hall_ids)?;
+        seed_catalogue_files(conn, files)?;
         report.departments = departments::table.count().get_result::<i64>(conn)? as usize;
         progress(&format!("departments: {}", report.departments));
         report.windows = windows::table.count().get_result::<i64>(conn)? as usize;
@@ -291,20 +342,7 @@ pub fn seed_files(
         report.matrix = window_services::table.count().get_result::<i64>(conn)? as usize;
         progress(&format!("window ↔ item matrix: {}", report.matrix));
 
-        let mut days = Vec::new();
-        for (line, r) in rows::<CalendarRow>(files, "calendar.csv")? {
-            let entry = calendar_entry(&r.day, &r.kind, &r.name)
-                .filter(|(_, kind, _)| kind.is_some())
-                .ok_or_else(|| bad("calendar.csv", line, "admin-error-calendar-line"))?;
-            let known: i64 = calendar_days::table
-                .filter(calendar_days::day.eq(entry.0))
-                .count()
-                .get_result(conn)?;
-            if known == 0 {
-                days.push(entry);
-            }
-        }
-        report.calendar_days = write_calendar(conn, &days)?;
+        report.calendar_days = seed_calendar(conn, files)?;
         progress(&format!(
             "calendar days (holidays and 调休): {}",
             report.calendar_days

@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use crate::clock::utc_of;
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{
@@ -84,13 +85,6 @@ impl Pair {
     }
 }
 
-fn utc(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|d| d.naive_utc())
-        .unwrap_or(local)
-}
-
 /// History goes only into a database without a past of its own: ticket
 /// numbers of a day would collide, and real figures would be polluted.
 pub fn has_past_tickets(conn: &mut DbConn, hall: HallId, today: NaiveDate) -> QueryResult<bool> {
@@ -100,26 +94,41 @@ pub fn has_past_tickets(conn: &mut DbConn, hall: HallId, today: NaiveDate) -> Qu
     .get_result(conn)
 }
 
-pub fn generate(
-    conn: &mut DbConn,
-    hall: HallId,
-    days_back: i64,
-    per_day: usize,
-    today: NaiveDate,
-    tz: Tz,
-    progress: &mut dyn FnMut(&str),
-) -> QueryResult<HistoryReport> {
-    let mut rng = StdRng::seed_from_u64(20_171_001);
-    let mut report = HistoryReport::default();
+/// A visit of the day: the pair, when the ticket was taken, the booking's
+/// code (walk-ins have none) and how it ended.
+type Visit = (usize, NaiveTime, Option<String>, &'static str);
 
-    // Residents: shared password hash (nobody signs in as them).
+/// Today's tickets by number: id, booking, finished at.
+type DayTickets = HashMap<String, (i32, Option<i32>, Option<NaiveDateTime>)>;
+
+/// The generator's state across days; the random draws happen in a fixed
+/// order, so a seed gives the same history every time.
+struct Generator {
+    rng: StdRng,
+    hall: HallId,
+    tz: Tz,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    pairs: Vec<Pair>,
+    residents: Vec<AccountId>,
+    calendar: crate::hall::calendar::WorkCalendar,
+    code_counter: u64,
+    case_counter: u32,
+    report: HistoryReport,
+}
+
+/// Residents: shared password hash (nobody signs in as them).
+fn history_residents(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    report: &mut HistoryReport,
+) -> QueryResult<Vec<AccountId>> {
     let hash =
         crate::accounts::password::hash("history-resident-not-for-sign-in").unwrap_or_default();
     let existing: i64 = accounts::table
         .filter(accounts::phone.like("1770473%"))
         .count()
         .get_result(conn)?;
-    let now = utc(tz, today.and_hms_opt(0, 0, 0).unwrap_or_default());
     if existing == 0 {
         let rows: Vec<_> = (0..3000)
             .map(|i| {
@@ -136,12 +145,14 @@ pub fn generate(
             .collect();
         report.residents = batch!(conn, accounts::table, rows);
     }
-    let residents: Vec<AccountId> = accounts::table
+    accounts::table
         .filter(accounts::phone.like("1770473%"))
         .select(accounts::id)
-        .load(conn)?;
+        .load(conn)
+}
 
-    let pairs: Vec<Pair> = window_services::table
+fn pairs_of(conn: &mut DbConn, hall: HallId) -> QueryResult<Vec<Pair>> {
+    window_services::table
         .inner_join(windows::table.inner_join(zones::table))
         .inner_join(service_items::table)
         .filter(
@@ -161,136 +172,222 @@ pub fn generate(
             service_items::promised_days,
         ))
         .order((windows::id, service_items::id))
-        .load::<Pair>(conn)?;
+        .load::<Pair>(conn)
+}
+
+/// Every open minute of the day.
+fn open_minutes(sessions: &[(NaiveTime, NaiveTime)]) -> Vec<NaiveTime> {
+    let mut v = Vec::new();
+    for (s, e) in sessions {
+        let mut t = *s;
+        while t < *e {
+            v.push(t);
+            t += Duration::minutes(1);
+        }
+    }
+    v
+}
+
+pub fn generate(
+    conn: &mut DbConn,
+    hall: HallId,
+    days_back: i64,
+    per_day: usize,
+    today: NaiveDate,
+    tz: Tz,
+    progress: &mut dyn FnMut(&str),
+) -> QueryResult<HistoryReport> {
+    let mut report = HistoryReport::default();
+    let now = utc_of(today.and_hms_opt(0, 0, 0).unwrap_or_default(), tz);
+    let residents = history_residents(conn, now, &mut report)?;
+    let pairs = pairs_of(conn, hall)?;
     if pairs.is_empty() || residents.is_empty() {
         return Ok(report);
     }
     let week = hall_repo::opening_hours_of(conn, hall)?;
-    let calendar = hall_repo::work_calendar_around(conn, today)?;
-    let mut code_counter: u64 = bookings::table
+    let code_counter = bookings::table
         .filter(bookings::code.like("Z%"))
         .count()
         .get_result::<i64>(conn)? as u64;
-    let mut case_counter = 0u32;
-
+    let mut g = Generator {
+        rng: StdRng::seed_from_u64(20_171_001),
+        calendar: hall_repo::work_calendar_around(conn, today)?,
+        hall,
+        tz,
+        today,
+        now,
+        pairs,
+        residents,
+        code_counter,
+        case_counter: 0,
+        report,
+    };
     for back in (1..=days_back).rev() {
         let day = today - Duration::days(back);
-        let Some(hours) = calendar.hours_on(day, &week) else {
+        let Some(hours) = g.calendar.hours_on(day, &week) else {
             continue;
         };
-        let sessions = hours.sessions();
-        let open_minutes: Vec<NaiveTime> = sessions
-            .iter()
-            .flat_map(|(s, e)| {
-                let mut v = Vec::new();
-                let mut t = *s;
-                while t < *e {
-                    v.push(t);
-                    t += Duration::minutes(1);
-                }
-                v
-            })
-            .collect();
-        if open_minutes.is_empty() {
+        let minutes = open_minutes(&hours.sessions());
+        if minutes.is_empty() {
             continue;
         }
+        g.day(conn, day, per_day, &minutes)?;
+        if g.report.days % 25 == 0 {
+            progress(&format!(
+                "{day}: {} days, {} tickets so far",
+                g.report.days, g.report.tickets
+            ));
+        }
+    }
+    // Fresh statistics for the planner, and on PostgreSQL a visibility map
+    // so the dashboard's index-only scans need not visit the tables.
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("VACUUM ANALYZE").execute(c)?;
+    }
+    Ok(g.report)
+}
+
+/// A wait (mostly short, a few very long) and a service time, seconds.
+fn wait_and_service(rng: &mut StdRng, avg_minutes: i32) -> (i32, i32) {
+    let wait = if rng.random_bool(0.05) {
+        rng.random_range(35..75)
+    } else {
+        rng.random_range(1..28)
+    } * 60
+        + rng.random_range(0..60);
+    let service = ((f64::from(avg_minutes) * rng.random_range(0.5..1.5)) * 60.0) as i32;
+    (wait, service)
+}
+
+impl Generator {
+    fn day(
+        &mut self,
+        conn: &mut DbConn,
+        day: NaiveDate,
+        per_day: usize,
+        minutes: &[NaiveTime],
+    ) -> QueryResult<()> {
         // A little variation from day to day; Mondays are busier.
-        let volume = (per_day as f64
-            * rng.random_range(0.8..1.2)
-            * if day.format("%u").to_string() == "1" {
-                1.2
-            } else {
-                1.0
-            }) as usize;
-        let mut booking_rows = Vec::new();
-        let mut visits: Vec<(usize, NaiveTime, Option<String>, &'static str)> = Vec::new();
+        let monday = if day.format("%u").to_string() == "1" {
+            1.2
+        } else {
+            1.0
+        };
+        let volume = (per_day as f64 * self.rng.random_range(0.8..1.2) * monday) as usize;
+        let mut visits = self.bookings(conn, day, volume, minutes)?;
+        visits.sort_by_key(|v| v.1);
+        let (accepted, rated) = self.tickets(conn, day, &visits)?;
+        let ticket_ids: DayTickets = tickets::table
+            .filter(tickets::hall_id.eq(self.hall).and(tickets::day.eq(day)))
+            .select((
+                tickets::number,
+                tickets::id,
+                tickets::booking_id,
+                tickets::finished_at,
+            ))
+            .load::<(String, i32, Option<i32>, Option<NaiveDateTime>)>(conn)?
+            .into_iter()
+            .map(|(n, id, b, f)| (n, (id, b, f)))
+            .collect();
+        self.cases(conn, day, accepted, &ticket_ids)?;
+        self.ratings(conn, rated, &ticket_ids)?;
+        self.report.days += 1;
+        Ok(())
+    }
+
+    /// The day's online bookings (written) and every visit (returned).
+    fn bookings(
+        &mut self,
+        conn: &mut DbConn,
+        day: NaiveDate,
+        volume: usize,
+        minutes: &[NaiveTime],
+    ) -> QueryResult<Vec<Visit>> {
+        let (hall, tz) = (self.hall, self.tz);
+        let mut rows = Vec::new();
+        let mut visits: Vec<Visit> = Vec::new();
         for _ in 0..volume {
-            let p = rng.random_range(0..pairs.len());
-            let arrival = open_minutes[rng.random_range(0..open_minutes.len())];
-            let online = pairs[p].bookable && rng.random_bool(0.45);
-            if online {
-                code_counter += 1;
-                let code = history_code(code_counter);
-                let slot = NaiveTime::from_hms_opt(
-                    arrival.format("%H").to_string().parse().unwrap_or(9),
-                    if arrival.format("%M").to_string().parse::<u32>().unwrap_or(0) < 30 {
-                        0
-                    } else {
-                        30
-                    },
-                    0,
-                )
-                .unwrap_or(arrival);
-                let roll: f64 = rng.random_range(0.0..1.0);
-                let status = if roll < 0.08 {
-                    "cancelled"
-                } else if roll < 0.13 {
-                    "no_show"
-                } else {
-                    "completed"
-                };
-                booking_rows.push((
-                    bookings::code.eq(code.clone()),
-                    bookings::account_id.eq(residents[rng.random_range(0..residents.len())]),
-                    bookings::hall_id.eq(hall),
-                    bookings::service_id.eq(pairs[p].service),
-                    bookings::window_id.eq(pairs[p].window),
-                    bookings::day.eq(day),
-                    bookings::start_time.eq(slot),
-                    bookings::end_time.eq(slot + Duration::minutes(30)),
-                    bookings::status.eq(status),
-                    bookings::created_at.eq(utc(
-                        tz,
-                        (day - Duration::days(rng.random_range(1..7))).and_time(slot),
-                    )),
-                    bookings::updated_at.eq(utc(tz, day.and_time(slot))),
-                ));
-                if status != "cancelled" {
-                    visits.push((
-                        p,
-                        slot - Duration::minutes(rng.random_range(0..20)),
-                        Some(code),
-                        status,
-                    ));
-                }
-            } else {
+            let p = self.rng.random_range(0..self.pairs.len());
+            let arrival = minutes[self.rng.random_range(0..minutes.len())];
+            let online = self.pairs[p].bookable && self.rng.random_bool(0.45);
+            if !online {
                 visits.push((p, arrival, None, "completed"));
+                continue;
+            }
+            self.code_counter += 1;
+            let code = history_code(self.code_counter);
+            let half = if arrival.minute() < 30 { 0 } else { 30 };
+            let slot = NaiveTime::from_hms_opt(arrival.hour(), half, 0).unwrap_or(arrival);
+            let roll: f64 = self.rng.random_range(0.0..1.0);
+            let status = if roll < 0.08 {
+                "cancelled"
+            } else if roll < 0.13 {
+                "no_show"
+            } else {
+                "completed"
+            };
+            rows.push((
+                bookings::code.eq(code.clone()),
+                bookings::account_id
+                    .eq(self.residents[self.rng.random_range(0..self.residents.len())]),
+                bookings::hall_id.eq(hall),
+                bookings::service_id.eq(self.pairs[p].service),
+                bookings::window_id.eq(self.pairs[p].window),
+                bookings::day.eq(day),
+                bookings::start_time.eq(slot),
+                bookings::end_time.eq(slot + Duration::minutes(30)),
+                bookings::status.eq(status),
+                bookings::created_at.eq(utc_of(
+                    (day - Duration::days(self.rng.random_range(1..7))).and_time(slot),
+                    tz,
+                )),
+                bookings::updated_at.eq(utc_of(day.and_time(slot), tz)),
+            ));
+            if status != "cancelled" {
+                visits.push((
+                    p,
+                    slot - Duration::minutes(self.rng.random_range(0..20)),
+                    Some(code),
+                    status,
+                ));
             }
         }
-        report.bookings += batch!(conn, bookings::table, booking_rows);
+        self.report.bookings += batch!(conn, bookings::table, rows);
+        Ok(visits)
+    }
+
+    /// The day's tickets; returns the accepted ones (to become cases) and
+    /// the rated ones with their grades.
+    #[allow(clippy::type_complexity)]
+    fn tickets(
+        &mut self,
+        conn: &mut DbConn,
+        day: NaiveDate,
+        visits: &[Visit],
+    ) -> QueryResult<(Vec<(String, usize)>, Vec<(String, usize, i32)>)> {
         let booking_ids: HashMap<String, i32> = bookings::table
             .filter(bookings::day.eq(day).and(bookings::code.like("Z%")))
             .select((bookings::code, bookings::id))
             .load::<(String, i32)>(conn)?
             .into_iter()
             .collect();
-
-        visits.sort_by_key(|v| v.1);
         let mut seq: HashMap<String, i32> = HashMap::new();
-        let mut ticket_rows = Vec::new();
-        let mut accepted: Vec<(String, usize)> = Vec::new();
-        let mut rated: Vec<(String, usize, i32)> = Vec::new();
-        for (p, issued, code, status) in &visits {
-            let pair = &pairs[*p];
+        let mut rows = Vec::new();
+        let mut accepted = Vec::new();
+        let mut rated = Vec::new();
+        for (p, issued, code, status) in visits {
+            let pair = &self.pairs[*p];
             let n = seq.entry(pair.letter.clone()).or_insert(0);
             *n += 1;
             let number = format!("{}{:03}", pair.letter, n);
-            // Waits: mostly short, longer at busy times, a few very long.
-            let wait = if rng.random_bool(0.05) {
-                rng.random_range(35..75)
-            } else {
-                rng.random_range(1..28)
-            } * 60
-                + rng.random_range(0..60);
-            let service =
-                ((f64::from(pair.avg_minutes) * rng.random_range(0.5..1.5)) * 60.0) as i32;
-            let issued_at = utc(tz, day.and_time(*issued));
+            let (wait, service) = wait_and_service(&mut self.rng, pair.avg_minutes);
+            let issued_at = utc_of(day.and_time(*issued), self.tz);
             let called_at = issued_at + Duration::seconds(i64::from(wait));
             let no_show = *status == "no_show";
             let outcome = if no_show {
                 None
             } else {
-                let r: f64 = rng.random_range(0.0..1.0);
+                let r: f64 = self.rng.random_range(0.0..1.0);
                 Some(if pair.accepts() && r < 0.6 {
                     "accepted"
                 } else if r < 0.9 {
@@ -301,9 +398,9 @@ pub fn generate(
                     "refused"
                 })
             };
-            ticket_rows.push((
+            rows.push((
                 (
-                    tickets::hall_id.eq(hall),
+                    tickets::hall_id.eq(self.hall),
                     tickets::day.eq(day),
                     tickets::letter.eq(pair.letter.clone()),
                     tickets::seq.eq(*n),
@@ -331,98 +428,98 @@ pub fn generate(
             if outcome == Some("accepted") {
                 accepted.push((number.clone(), *p));
             }
-            if !no_show && rng.random_bool(0.6) {
-                let r: f64 = rng.random_range(0.0..1.0);
-                let grade = if r < 0.70 {
-                    5
-                } else if r < 0.90 {
-                    4
-                } else if r < 0.96 {
-                    3
-                } else if r < 0.99 {
-                    2
-                } else {
-                    1
-                };
-                rated.push((number, *p, grade));
+            if !no_show && self.rng.random_bool(0.6) {
+                rated.push((number, *p, self.grade()));
             }
         }
-        report.tickets += batch!(conn, tickets::table, ticket_rows);
-        let ticket_ids: HashMap<String, (i32, Option<i32>, Option<NaiveDateTime>)> = tickets::table
-            .filter(tickets::hall_id.eq(hall).and(tickets::day.eq(day)))
-            .select((
-                tickets::number,
-                tickets::id,
-                tickets::booking_id,
-                tickets::finished_at,
-            ))
-            .load::<(String, i32, Option<i32>, Option<NaiveDateTime>)>(conn)?
-            .into_iter()
-            .map(|(n, id, b, f)| (n, (id, b, f)))
-            .collect();
+        self.report.tickets += batch!(conn, tickets::table, rows);
+        Ok((accepted, rated))
+    }
 
-        let mut case_rows = Vec::new();
+    /// Mostly 非常满意, a few 不满意.
+    fn grade(&mut self) -> i32 {
+        let r: f64 = self.rng.random_range(0.0..1.0);
+        match r {
+            r if r < 0.70 => 5,
+            r if r < 0.90 => 4,
+            r if r < 0.96 => 3,
+            r if r < 0.99 => 2,
+            _ => 1,
+        }
+    }
+
+    fn cases(
+        &mut self,
+        conn: &mut DbConn,
+        day: NaiveDate,
+        accepted: Vec<(String, usize)>,
+        ticket_ids: &DayTickets,
+    ) -> QueryResult<()> {
+        let mut rows = Vec::new();
         for (number, p) in accepted {
             let Some((ticket, booking, finished)) = ticket_ids.get(&number) else {
                 continue;
             };
-            case_counter += 1;
-            let due = calendar.add_working_days(day, pairs[p].promised_days.max(0) as u32);
+            self.case_counter += 1;
+            let due = self
+                .calendar
+                .add_working_days(day, self.pairs[p].promised_days.max(0) as u32);
             // Old cases are finished; the last weeks' are still moving.
-            let status = if due + Duration::days(10) < today {
+            let status = if due + Duration::days(10) < self.today {
                 "collected"
-            } else if due < today {
+            } else if due < self.today {
                 "ready_for_pickup"
             } else {
                 "reviewing"
             };
-            case_rows.push((
-                cases::case_number.eq(format!("H{}-{:06}", day.format("%Y%m%d"), case_counter)),
-                cases::hall_id.eq(hall),
-                cases::department_id.eq(pairs[p].department),
-                cases::service_id.eq(pairs[p].service),
+            let at = finished.unwrap_or(self.now);
+            rows.push((
+                cases::case_number.eq(format!(
+                    "H{}-{:06}",
+                    day.format("%Y%m%d"),
+                    self.case_counter
+                )),
+                cases::hall_id.eq(self.hall),
+                cases::department_id.eq(self.pairs[p].department),
+                cases::service_id.eq(self.pairs[p].service),
                 cases::ticket_id.eq(*ticket),
                 cases::booking_id.eq(*booking),
                 cases::status.eq(status),
                 cases::accepted_on.eq(day),
                 cases::promised_due.eq(due),
-                cases::created_at.eq(finished.unwrap_or(now)),
-                cases::updated_at.eq(finished.unwrap_or(now)),
+                cases::created_at.eq(at),
+                cases::updated_at.eq(at),
             ));
         }
-        report.cases += batch!(conn, cases::table, case_rows);
+        self.report.cases += batch!(conn, cases::table, rows);
+        Ok(())
+    }
 
-        let mut rating_rows = Vec::new();
+    fn ratings(
+        &mut self,
+        conn: &mut DbConn,
+        rated: Vec<(String, usize, i32)>,
+        ticket_ids: &DayTickets,
+    ) -> QueryResult<()> {
+        let mut rows = Vec::new();
         for (number, p, grade) in rated {
             let Some((ticket, _, finished)) = ticket_ids.get(&number) else {
                 continue;
             };
-            rating_rows.push((
+            rows.push((
                 ratings::ticket_id.eq(*ticket),
                 ratings::grade.eq(grade),
                 ratings::channel.eq("kiosk"),
-                ratings::hall_id.eq(hall),
-                ratings::window_id.eq(Some(pairs[p].window)),
-                ratings::service_id.eq(pairs[p].service),
-                ratings::department_id.eq(pairs[p].department),
-                ratings::created_at.eq(finished.unwrap_or(now) + Duration::minutes(2)),
+                ratings::hall_id.eq(self.hall),
+                ratings::window_id.eq(Some(self.pairs[p].window)),
+                ratings::service_id.eq(self.pairs[p].service),
+                ratings::department_id.eq(self.pairs[p].department),
+                ratings::created_at.eq(finished.unwrap_or(self.now) + Duration::minutes(2)),
             ));
         }
-        report.ratings += batch!(conn, ratings::table, rating_rows);
-        report.days += 1;
-        if report.days % 25 == 0 {
-            progress(&format!(
-                "{day}: {} days, {} tickets so far",
-                report.days, report.tickets
-            ));
-        }
+        self.report.ratings += batch!(conn, ratings::table, rows);
+        Ok(())
     }
-    // Fresh statistics for the planner, and on PostgreSQL a visibility map
-    // so the dashboard's index-only scans need not visit the tables.
-    if let DbConn::Pg(c) = conn {
-        diesel::sql_query("VACUUM ANALYZE").execute(c)?;
-    }
-    Ok(report)
 }
 
 #[cfg(test)]

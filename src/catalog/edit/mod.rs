@@ -172,22 +172,7 @@ pub fn write_department(
             ("code", "admin-error-code-taken"),
         )?;
         let Some(id) = id else {
-            let order: Option<i32> = departments::table
-                .filter(departments::hall_id.eq(hall))
-                .select(diesel::dsl::max(departments::sort_order))
-                .first(conn)?;
-            let id = diesel::insert_into(departments::table)
-                .values((
-                    departments::hall_id.eq(hall),
-                    departments::code.eq(&v.code),
-                    departments::name.eq(&v.name),
-                    departments::short_name.eq(&v.short_name),
-                    departments::phone.eq(&v.phone),
-                    departments::sort_order.eq(order.unwrap_or(0) + 1),
-                ))
-                .returning(departments::id)
-                .get_result(conn)?;
-            return Ok((id, Written::Created));
+            return Ok((insert_department(conn, hall, v)?, Written::Created));
         };
         if let Some(d) = holder.filter(|d| d.id == id)
             && d.name == v.name
@@ -232,6 +217,29 @@ pub fn write_department(
         }
         Ok((id, Written::Updated))
     })
+}
+
+/// A new department, listed last.
+fn insert_department(
+    conn: &mut DbConn,
+    hall: HallId,
+    v: &ValidDepartment,
+) -> QueryResult<DepartmentId> {
+    let order: Option<i32> = departments::table
+        .filter(departments::hall_id.eq(hall))
+        .select(diesel::dsl::max(departments::sort_order))
+        .first(conn)?;
+    diesel::insert_into(departments::table)
+        .values((
+            departments::hall_id.eq(hall),
+            departments::code.eq(&v.code),
+            departments::name.eq(&v.name),
+            departments::short_name.eq(&v.short_name),
+            departments::phone.eq(&v.phone),
+            departments::sort_order.eq(order.unwrap_or(0) + 1),
+        ))
+        .returning(departments::id)
+        .get_result(conn)
 }
 
 /// The department form's save: validate, then write.
