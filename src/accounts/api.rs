@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::create::AddUserError;
 use super::models::Role;
-use super::{routes, session, signin};
+use super::{session, signin};
 use crate::accounts::Identity;
 use crate::db::ids::AccountId;
 use crate::error::{AppError, AppResult};
@@ -47,7 +47,7 @@ async fn register(
     if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
         return Err(AppError::TooManyRequests);
     }
-    match routes::register_resident(
+    match super::register::register_resident(
         &state,
         &hasher,
         &body.name,

@@ -6,14 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::create::{AddUser, AddUserError, insert_user, validate_user};
 use super::models::{Account, Role};
-use super::{password, session, signin};
+use super::own::{account_page, change_password, password_page};
+use super::register::{register, register_form};
+use super::{session, signin};
 use crate::accounts::Identity;
 use crate::accounts::identity::{clear_session_cookie, session_cookie};
 use crate::error::{AppError, AppResult};
-use crate::pii::{mask_id_number, mask_name, mask_phone};
-use crate::web::forms::{FormErrors, private_page};
+use crate::web::forms::private_page;
 use crate::web::lang::safe_next;
 use crate::web::throttle::{Bucket, client_ip};
 use crate::web::{AppState, PageCtx};
@@ -27,7 +27,7 @@ pub fn home_for(role: Role) -> &'static str {
     }
 }
 
-fn landing(next: Option<&str>, role: Role) -> String {
+pub(super) fn landing(next: Option<&str>, role: Role) -> String {
     match next.map(|n| safe_next(Some(n))) {
         Some(n) if n != "/" && !n.starts_with("/login") && !n.starts_with("/register") => {
             n.to_string()
@@ -36,7 +36,7 @@ fn landing(next: Option<&str>, role: Role) -> String {
     }
 }
 
-fn user_agent(req: &HttpRequest) -> String {
+pub(super) fn user_agent(req: &HttpRequest) -> String {
     req.headers()
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
@@ -45,7 +45,7 @@ fn user_agent(req: &HttpRequest) -> String {
 }
 
 /// Starts a fresh session (a new id at every sign-in; the old one ends).
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     req: &HttpRequest,
     identity: &Identity,
@@ -81,8 +81,8 @@ struct LoginPage {
 }
 
 #[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+pub(super) struct NextQuery {
+    pub(super) next: Option<String>,
 }
 
 #[get("/login")]
@@ -105,7 +105,7 @@ struct LoginForm {
     phone: String,
     #[serde(default)]
     password: String,
-    next: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 #[post("/login")]
@@ -184,286 +184,7 @@ async fn logout(
         .finish())
 }
 
-#[derive(Template)]
-#[template(path = "accounts/register.html")]
-struct RegisterPage {
-    ctx: PageCtx,
-    form: RegisterForm,
-    errors: FormErrors,
-}
-
-#[derive(Deserialize, Default, Clone)]
-struct RegisterForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    id_number: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    password2: String,
-    consent: Option<String>,
-    #[serde(default)]
-    next: String,
-}
-
-#[get("/register")]
-async fn register_form(
-    ctx: PageCtx,
-    query: web::Query<NextQuery>,
-) -> Result<HttpResponse, AppError> {
-    let form = RegisterForm {
-        next: query.next.clone().unwrap_or_default(),
-        ..Default::default()
-    };
-    private_page(
-        StatusCode::OK,
-        &RegisterPage {
-            ctx,
-            form,
-            errors: FormErrors::default(),
-        },
-    )
-}
-
-fn resident_input(name: &str, id_number: &str, phone: &str, pw: &str) -> AddUser {
-    AddUser {
-        role: Role::Resident,
-        phone: phone.to_string(),
-        name: name.to_string(),
-        password: pw.to_string(),
-        id_number: Some(id_number.to_string()),
-        hall: None,
-        window: None,
-        department: None,
-        must_change_password: false,
-    }
-}
-
-/// Registration through the bounded hasher; shared by the page and the API.
-pub async fn register_resident(
-    state: &AppState,
-    hasher: &Hasher,
-    name: &str,
-    id_number: &str,
-    phone: &str,
-    pw: &str,
-) -> Result<Account, AddUserError> {
-    let input = resident_input(name, id_number, phone, pw);
-    let now = state.clock.now_utc();
-    let valid = validate_user(&input, state.clock.today_in(state.tz()))?;
-    let hash = hasher
-        .hash(input.password.clone())
-        .await
-        .map_err(|e| AddUserError::Internal(e.to_string()))?;
-    let keys = state.pii.clone();
-    state
-        .db
-        .run(move |conn| {
-            let id = insert_user(conn, &input, &valid, hash, &keys, now)?;
-            super::repo::find_account(conn, id)?
-                .ok_or(AddUserError::Internal("account vanished".into()))
-        })
-        .await
-}
-
-#[post("/register")]
-async fn register(
-    state: web::Data<AppState>,
-    hasher: web::Data<Hasher>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    identity: Identity,
-    form: web::Form<RegisterForm>,
-) -> Result<HttpResponse, AppError> {
-    let mut form = form.into_inner();
-    if !state.throttle.allow(Bucket::SignIn, &client_ip(&req)) {
-        return Err(AppError::TooManyRequests);
-    }
-    let mut errors = FormErrors::default();
-    // Every problem at once: field checks, the repeated password, consent.
-    if let Err(AddUserError::Invalid(keys)) = validate_user(
-        &resident_input(&form.name, &form.id_number, &form.phone, &form.password),
-        state.clock.today_in(state.tz()),
-    ) {
-        errors
-            .fields
-            .extend(FormErrors::from_keys(ctx.lang, &keys).fields);
-    }
-    if form.password != form.password2 {
-        errors.add("password2", ctx.t("password-mismatch"));
-    }
-    if form.consent.is_none() {
-        errors.add("consent", ctx.t("consent-required"));
-    }
-    let result = if errors.is_empty() {
-        register_resident(
-            &state,
-            &hasher,
-            &form.name,
-            &form.id_number,
-            &form.phone,
-            &form.password,
-        )
-        .await
-    } else {
-        Err(AddUserError::Invalid(Vec::new()))
-    };
-    let status = match result {
-        Ok(account) => {
-            let to = landing(Some(&form.next), Role::Resident);
-            return start_session(&state, &req, &identity, &account, &to).await;
-        }
-        Err(AddUserError::Internal(m)) => return Err(AppError::Internal(m)),
-        Err(AddUserError::Invalid(keys)) => {
-            errors
-                .fields
-                .extend(FormErrors::from_keys(ctx.lang, &keys).fields);
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AddUserError::PhoneTaken) => {
-            errors.add("phone", ctx.t("phone-taken"));
-            StatusCode::CONFLICT
-        }
-        Err(AddUserError::IdNumberTaken) => {
-            errors.add("id_number", ctx.t("id-number-taken"));
-            StatusCode::CONFLICT
-        }
-    };
-    form.password.clear();
-    form.password2.clear();
-    private_page(status, &RegisterPage { ctx, form, errors })
-}
-
-#[derive(Template)]
-#[template(path = "accounts/account.html")]
-struct AccountPage {
-    ctx: PageCtx,
-    name: String,
-    phone: String,
-    id_number: String,
-    role: String,
-    must_change: bool,
-    errors: FormErrors,
-    changed: bool,
-}
-
-impl AccountPage {
-    fn new(ctx: PageCtx, state: &AppState, account: &Account) -> Self {
-        let id_number = account
-            .id_number_cipher
-            .as_deref()
-            .and_then(|c| state.pii.decrypt(c))
-            .map(|id| mask_id_number(&id))
-            .unwrap_or_default();
-        AccountPage {
-            name: mask_name(&account.name),
-            phone: mask_phone(&account.phone),
-            role: ctx.t(&format!("role-{}", account.role.as_str())),
-            must_change: account.must_change_password,
-            id_number,
-            errors: FormErrors::default(),
-            changed: false,
-            ctx,
-        }
-    }
-}
-
-const ANYONE: &[Role] = &[Role::Resident, Role::Clerk, Role::DeptAdmin, Role::Admin];
-
-#[derive(Deserialize)]
-struct ChangedQuery {
-    changed: Option<String>,
-}
-
-#[get("/account")]
-async fn account_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    q: web::Query<ChangedQuery>,
-) -> Result<HttpResponse, AppError> {
-    let user = identity.require(ANYONE)?;
-    let mut page = AccountPage::new(ctx, &state, &user.account);
-    page.changed = q.changed.is_some();
-    private_page(StatusCode::OK, &page)
-}
-
-#[get("/account/password")]
-async fn password_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-) -> Result<HttpResponse, AppError> {
-    let user = identity.require(ANYONE)?;
-    private_page(
-        StatusCode::OK,
-        &AccountPage::new(ctx, &state, &user.account),
-    )
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    new_password: String,
-    #[serde(default)]
-    new_password2: String,
-}
-
-/// A new password ends every session and token of the account, then signs
-/// this browser in again.
-#[post("/account/password")]
-async fn change_password(
-    state: web::Data<AppState>,
-    hasher: web::Data<Hasher>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    identity: Identity,
-    form: web::Form<PasswordForm>,
-) -> Result<HttpResponse, AppError> {
-    let user = identity.require(ANYONE)?.clone();
-    let mut errors = FormErrors::default();
-    let current_ok = hasher
-        .verify(
-            form.current.clone(),
-            Some(user.account.password_hash.clone()),
-        )
-        .await?;
-    if !current_ok {
-        errors.add("current", ctx.t("password-current-wrong"));
-    }
-    if let Err(k) = password::check_strength(&form.new_password) {
-        errors.add("new_password", ctx.t(k));
-    }
-    if form.new_password != form.new_password2 {
-        errors.add("new_password2", ctx.t("password-mismatch"));
-    }
-    if !errors.is_empty() {
-        let mut page = AccountPage::new(ctx, &state, &user.account);
-        page.errors = errors;
-        return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
-    let hash = hasher.hash(form.new_password.clone()).await?;
-    let now = state.clock.now_utc();
-    let id = user.account.id;
-    let account = state
-        .db
-        .run(move |conn| {
-            super::repo::set_password(conn, id, &hash, now)?;
-            session::revoke_all(conn, id, now)?;
-            super::repo::find_account(conn, id)?.ok_or(AppError::NotFound)
-        })
-        .await?;
-    let signed_out = Identity {
-        user: None,
-        csrf_token: String::new(),
-    };
-    start_session(&state, &req, &signed_out, &account, "/account?changed=1").await
-}
+pub(super) const ANYONE: &[Role] = &[Role::Resident, Role::Clerk, Role::DeptAdmin, Role::Admin];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(login_form)

@@ -16,8 +16,10 @@ pub mod hours;
 pub mod items;
 pub mod matrix;
 pub mod messages;
+pub mod report;
 pub mod scope;
 pub mod stats;
+pub mod stats_csv;
 pub mod stats_pages;
 pub mod svg;
 pub mod today;
@@ -29,6 +31,7 @@ pub use scope::Scope;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     today::configure(cfg);
     stats_pages::configure(cfg);
+    stats_csv::configure(cfg);
     halls::configure(cfg);
     hours::configure(cfg);
     calendar::configure(cfg);

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod code;
+pub mod error;
 pub mod ics;
 pub mod messages;
 pub mod models;

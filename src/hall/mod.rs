@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod edit;
+pub mod hours;
 pub mod labels;
 pub mod models;
 pub mod repo;

@@ -11,13 +11,11 @@ use super::error::QueueError;
 use super::events::HallEvent;
 use super::issue;
 use super::json::TicketJson;
-use super::models::PriorityReason;
+use super::walk_in::{walk_in, walk_in_confirm, walk_in_form};
 use crate::booking::code;
-use crate::catalog::models::{Department, ServiceItem};
-use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
-use crate::catalog::search::parse_query;
+use crate::catalog::repo::{self as catalog_repo};
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, ServiceId, TicketId};
+use crate::db::ids::TicketId;
 use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
@@ -154,172 +152,6 @@ async fn checkin(
                     code: typed,
                     error,
                     walk_in_service,
-                },
-            )
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "queue/kiosk_walkin.html")]
-struct WalkInPage {
-    ctx: PageCtx,
-    departments: Vec<Department>,
-    department: Option<Department>,
-    items: Vec<ServiceItem>,
-    q: String,
-}
-
-#[derive(Deserialize, Default)]
-struct WalkInQuery {
-    department: Option<String>,
-    q: Option<String>,
-    service: Option<String>,
-}
-
-#[get("/kiosk/walk-in")]
-async fn walk_in_form(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    query: web::Query<WalkInQuery>,
-) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    if let Some(s) = query
-        .service
-        .as_deref()
-        .and_then(|s| s.parse::<ServiceId>().ok())
-    {
-        return Ok(see_other(&format!("/kiosk/walk-in/{s}")));
-    }
-    let page = state
-        .db
-        .run(move |conn| -> AppResult<_> {
-            let hall = kiosk_hall(conn)?;
-            let departments: Vec<Department> = catalog_repo::list_departments(conn, Some(hall.id))?
-                .into_iter()
-                .map(|d| d.department)
-                .collect();
-            let department = query
-                .department
-                .as_deref()
-                .and_then(|d| d.parse::<DepartmentId>().ok())
-                .and_then(|d| departments.iter().find(|x| x.id == d).cloned());
-            let q: String = query.q.unwrap_or_default().chars().take(50).collect();
-            let items = if department.is_some() || !q.trim().is_empty() {
-                let filter = ServiceFilter {
-                    hall: Some(hall.id),
-                    department: department.as_ref().map(|d| d.id),
-                    category: None,
-                    terms: parse_query(&q),
-                };
-                catalog_repo::search_services(conn, &filter)?
-            } else {
-                Vec::new()
-            };
-            Ok(WalkInPage {
-                ctx,
-                departments,
-                department,
-                items,
-                q,
-            })
-        })
-        .await?;
-    private_page(StatusCode::OK, &page)
-}
-
-#[derive(Template)]
-#[template(path = "queue/kiosk_confirm.html")]
-struct ConfirmPage {
-    ctx: PageCtx,
-    item: ServiceItem,
-    reasons: Vec<(String, String)>,
-    error: String,
-}
-
-fn reasons(ctx: &PageCtx) -> Vec<(String, String)> {
-    PriorityReason::ALL
-        .iter()
-        .map(|r| {
-            (
-                r.as_str().to_string(),
-                ctx.t(&format!("priority-{}", r.as_str())),
-            )
-        })
-        .collect()
-}
-
-#[get("/kiosk/walk-in/{id}")]
-async fn walk_in_confirm(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
-    let item = state
-        .db
-        .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
-        .await?;
-    let reasons = reasons(&ctx);
-    private_page(
-        StatusCode::OK,
-        &ConfirmPage {
-            ctx,
-            item,
-            reasons,
-            error: String::new(),
-        },
-    )
-}
-
-#[derive(Deserialize)]
-struct WalkInForm {
-    priority: Option<String>,
-}
-
-#[post("/kiosk/walk-in/{id}")]
-async fn walk_in(
-    state: web::Data<AppState>,
-    bus: web::Data<EventBus>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    id: web::Path<String>,
-    form: web::Form<WalkInForm>,
-) -> Result<HttpResponse, AppError> {
-    throttled(&state, &req)?;
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
-    let priority = form
-        .priority
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .and_then(|p| p.parse::<PriorityReason>().ok());
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    let result = state
-        .db
-        .run(move |conn| -> AppResult<_> { Ok(issue::walk_in(conn, id, priority, now, tz)) })
-        .await?;
-    match result {
-        Ok(t) => {
-            bus.publish(&state.db, vec![HallEvent::Queue { hall_id: t.hall_id }])
-                .await;
-            Ok(see_other(&format!("/kiosk/ticket/{}", t.id)))
-        }
-        Err(QueueError::NotFound) => Err(AppError::NotFound),
-        Err(QueueError::Db(f)) => Err(f.into()),
-        Err(e) => {
-            let item = state
-                .db
-                .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
-                .await?;
-            let error = ctx.t(e.message_key());
-            let reasons = reasons(&ctx);
-            private_page(
-                StatusCode::CONFLICT,
-                &ConfirmPage {
-                    ctx,
-                    item,
-                    reasons,
-                    error,
                 },
             )
         }

@@ -2,6 +2,7 @@
 //! one fair queue that any suitable window calls from, the clerk
 //! workstation, and the live calling board.
 
+pub mod action;
 pub mod api;
 pub mod calls;
 pub mod clerk;
@@ -17,3 +18,4 @@ pub mod machine;
 pub mod models;
 pub mod order;
 pub mod staffing;
+pub mod walk_in;

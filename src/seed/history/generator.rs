@@ -1,254 +1,42 @@
-//! `onestop generate-history`: fills a database with a realistic year of the
-//! city hall's past — residents, bookings, tickets with their waits and
-//! service times, cases and ratings — so that statistics can be measured on
-//! a database of the size a hall reaches. For measurement and demos only.
+//! One generated day after another: bookings, tickets, cases, ratings.
 
-use std::collections::HashMap;
-
+use super::{HistoryReport, Pair, history_code};
+use crate::clock::utc_of;
+use crate::db::DbConn;
+use crate::db::ids::{AccountId, HallId};
+use crate::db::schema::{bookings, cases, ratings, tickets};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use chrono_tz::Tz;
 use diesel::prelude::*;
+use rand::RngExt;
 use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
-
-use crate::clock::utc_of;
-use crate::db::DbConn;
-use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId, WindowId};
-use crate::db::schema::{
-    accounts, bookings, cases, ratings, service_items, tickets, window_services, windows, zones,
-};
-use crate::hall::repo as hall_repo;
-
-#[derive(Debug, Default)]
-pub struct HistoryReport {
-    pub days: usize,
-    pub residents: usize,
-    pub bookings: usize,
-    pub tickets: usize,
-    pub cases: usize,
-    pub ratings: usize,
-}
-
-/// Multi-row inserts go to the concrete connection (they do not compile
-/// through `MultiConnection`), in chunks.
-macro_rules! batch {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let mut n = 0;
-        for chunk in $rows.chunks(500) {
-            n += match $conn {
-                DbConn::Sqlite(c) => diesel::insert_into($table)
-                    .values(chunk.to_vec())
-                    .execute(c)?,
-                DbConn::Pg(c) => diesel::insert_into($table)
-                    .values(chunk.to_vec())
-                    .execute(c)?,
-            };
-        }
-        n
-    }};
-}
-
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
-/// History booking codes: `Z` and the counter in base 31 — valid, unique,
-/// and apart from the random codes of real bookings only by chance.
-fn history_code(n: u64) -> String {
-    let mut s = vec![b'Z'];
-    let mut digits = Vec::new();
-    let mut v = n;
-    for _ in 0..7 {
-        digits.push(CODE_ALPHABET[(v % 31) as usize]);
-        v /= 31;
-    }
-    digits.reverse();
-    s.extend(digits);
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// A window and an item it serves, with what the generator needs of both.
-#[derive(Queryable)]
-struct Pair {
-    window: WindowId,
-    service: ServiceId,
-    department: DepartmentId,
-    letter: String,
-    avg_minutes: i32,
-    bookable: bool,
-    delivery: String,
-    promised_days: i32,
-}
-
-impl Pair {
-    /// 承诺件 are accepted as cases; 即办件 are finished at the window.
-    fn accepts(&self) -> bool {
-        self.delivery == "promised"
-    }
-}
-
-/// History goes only into a database without a past of its own: ticket
-/// numbers of a day would collide, and real figures would be polluted.
-pub fn has_past_tickets(conn: &mut DbConn, hall: HallId, today: NaiveDate) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        tickets::table.filter(tickets::hall_id.eq(hall).and(tickets::day.lt(today))),
-    ))
-    .get_result(conn)
-}
+use std::collections::HashMap;
 
 /// A visit of the day: the pair, when the ticket was taken, the booking's
 /// code (walk-ins have none) and how it ended.
-type Visit = (usize, NaiveTime, Option<String>, &'static str);
+pub(crate) type Visit = (usize, NaiveTime, Option<String>, &'static str);
 
 /// Today's tickets by number: id, booking, finished at.
-type DayTickets = HashMap<String, (i32, Option<i32>, Option<NaiveDateTime>)>;
+pub(crate) type DayTickets = HashMap<String, (i32, Option<i32>, Option<NaiveDateTime>)>;
 
 /// The generator's state across days; the random draws happen in a fixed
 /// order, so a seed gives the same history every time.
-struct Generator {
-    rng: StdRng,
-    hall: HallId,
-    tz: Tz,
-    today: NaiveDate,
-    now: NaiveDateTime,
-    pairs: Vec<Pair>,
-    residents: Vec<AccountId>,
-    calendar: crate::hall::calendar::WorkCalendar,
-    code_counter: u64,
-    case_counter: u32,
-    report: HistoryReport,
-}
-
-/// Residents: shared password hash (nobody signs in as them).
-fn history_residents(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    report: &mut HistoryReport,
-) -> QueryResult<Vec<AccountId>> {
-    let hash =
-        crate::accounts::password::hash("history-resident-not-for-sign-in").unwrap_or_default();
-    let existing: i64 = accounts::table
-        .filter(accounts::phone.like("1770473%"))
-        .count()
-        .get_result(conn)?;
-    if existing == 0 {
-        let rows: Vec<_> = (0..3000)
-            .map(|i| {
-                (
-                    accounts::role.eq("resident"),
-                    accounts::name.eq(format!("历史居民{i}")),
-                    accounts::phone.eq(format!("1770473{i:04}")),
-                    accounts::id_number_hash.eq(Some(format!("history-{i}"))),
-                    accounts::password_hash.eq(hash.clone()),
-                    accounts::created_at.eq(now - Duration::days(400)),
-                    accounts::updated_at.eq(now - Duration::days(400)),
-                )
-            })
-            .collect();
-        report.residents = batch!(conn, accounts::table, rows);
-    }
-    accounts::table
-        .filter(accounts::phone.like("1770473%"))
-        .select(accounts::id)
-        .load(conn)
-}
-
-fn pairs_of(conn: &mut DbConn, hall: HallId) -> QueryResult<Vec<Pair>> {
-    window_services::table
-        .inner_join(windows::table.inner_join(zones::table))
-        .inner_join(service_items::table)
-        .filter(
-            windows::hall_id
-                .eq(hall)
-                .and(windows::active.eq(true))
-                .and(service_items::active.eq(true)),
-        )
-        .select((
-            windows::id,
-            service_items::id,
-            service_items::department_id,
-            zones::letter,
-            service_items::avg_service_minutes,
-            service_items::bookable_online,
-            service_items::delivery,
-            service_items::promised_days,
-        ))
-        .order((windows::id, service_items::id))
-        .load::<Pair>(conn)
-}
-
-/// Every open minute of the day.
-fn open_minutes(sessions: &[(NaiveTime, NaiveTime)]) -> Vec<NaiveTime> {
-    let mut v = Vec::new();
-    for (s, e) in sessions {
-        let mut t = *s;
-        while t < *e {
-            v.push(t);
-            t += Duration::minutes(1);
-        }
-    }
-    v
-}
-
-pub fn generate(
-    conn: &mut DbConn,
-    hall: HallId,
-    days_back: i64,
-    per_day: usize,
-    today: NaiveDate,
-    tz: Tz,
-    progress: &mut dyn FnMut(&str),
-) -> QueryResult<HistoryReport> {
-    let mut report = HistoryReport::default();
-    let now = utc_of(today.and_hms_opt(0, 0, 0).unwrap_or_default(), tz);
-    let residents = history_residents(conn, now, &mut report)?;
-    let pairs = pairs_of(conn, hall)?;
-    if pairs.is_empty() || residents.is_empty() {
-        return Ok(report);
-    }
-    let week = hall_repo::opening_hours_of(conn, hall)?;
-    let code_counter = bookings::table
-        .filter(bookings::code.like("Z%"))
-        .count()
-        .get_result::<i64>(conn)? as u64;
-    let mut g = Generator {
-        rng: StdRng::seed_from_u64(20_171_001),
-        calendar: hall_repo::work_calendar_around(conn, today)?,
-        hall,
-        tz,
-        today,
-        now,
-        pairs,
-        residents,
-        code_counter,
-        case_counter: 0,
-        report,
-    };
-    for back in (1..=days_back).rev() {
-        let day = today - Duration::days(back);
-        let Some(hours) = g.calendar.hours_on(day, &week) else {
-            continue;
-        };
-        let minutes = open_minutes(&hours.sessions());
-        if minutes.is_empty() {
-            continue;
-        }
-        g.day(conn, day, per_day, &minutes)?;
-        if g.report.days % 25 == 0 {
-            progress(&format!(
-                "{day}: {} days, {} tickets so far",
-                g.report.days, g.report.tickets
-            ));
-        }
-    }
-    // Fresh statistics for the planner, and on PostgreSQL a visibility map
-    // so the dashboard's index-only scans need not visit the tables.
-    if let DbConn::Pg(c) = conn {
-        diesel::sql_query("VACUUM ANALYZE").execute(c)?;
-    }
-    Ok(g.report)
+pub(crate) struct Generator {
+    pub(crate) rng: StdRng,
+    pub(crate) hall: HallId,
+    pub(crate) tz: Tz,
+    pub(crate) today: NaiveDate,
+    pub(crate) now: NaiveDateTime,
+    pub(crate) pairs: Vec<Pair>,
+    pub(crate) residents: Vec<AccountId>,
+    pub(crate) calendar: crate::hall::calendar::WorkCalendar,
+    pub(crate) code_counter: u64,
+    pub(crate) case_counter: u32,
+    pub(crate) report: HistoryReport,
 }
 
 /// A wait (mostly short, a few very long) and a service time, seconds.
-fn wait_and_service(rng: &mut StdRng, avg_minutes: i32) -> (i32, i32) {
+pub(crate) fn wait_and_service(rng: &mut StdRng, avg_minutes: i32) -> (i32, i32) {
     let wait = if rng.random_bool(0.05) {
         rng.random_range(35..75)
     } else {
@@ -260,7 +48,7 @@ fn wait_and_service(rng: &mut StdRng, avg_minutes: i32) -> (i32, i32) {
 }
 
 impl Generator {
-    fn day(
+    pub(crate) fn day(
         &mut self,
         conn: &mut DbConn,
         day: NaiveDate,
@@ -519,17 +307,5 @@ impl Generator {
         }
         self.report.ratings += batch!(conn, ratings::table, rows);
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn history_codes_are_valid_and_distinct() {
-        let a = super::history_code(1);
-        let b = super::history_code(2);
-        assert_ne!(a, b);
-        assert_eq!(crate::booking::code::normalise(&a), Some(a.clone()));
-        assert!(a.starts_with('Z'));
     }
 }
