@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::Scope;
-use super::editor::{self, Editor, Moment};
+use super::editor::{self, At, Editor};
 use crate::accounts::Identity;
 use crate::catalog::edit::{DepartmentForm, SaveError, save_department};
 use crate::catalog::models::Department;
@@ -104,28 +104,24 @@ impl Editor for Departments {
 
     fn save(
         conn: &mut DbConn,
-        _: &Scope,
-        hall: &Hall,
-        id: Option<DepartmentId>,
+        at: &At<DepartmentId>,
         form: &DepartmentForm,
-        _: Moment,
     ) -> Result<DepartmentId, SaveError> {
-        save_department(conn, hall.id, id, form)
+        save_department(conn, at.hall.id, at.id, form)
     }
 
     fn page(
-        _: &mut DbConn,
-        _: &Scope,
+        conn: &mut DbConn,
+        at: &At<DepartmentId>,
         ctx: PageCtx,
-        hall: Hall,
-        id: Option<DepartmentId>,
         form: DepartmentForm,
         errors: FormErrors,
     ) -> AppResult<DepartmentFormPage> {
+        let _ = conn;
         Ok(DepartmentFormPage {
             ctx,
-            hall,
-            id: id.map(|i| i.0),
+            hall: at.hall.clone(),
+            id: at.id.map(|i| i.0),
             form,
             errors,
         })

@@ -58,6 +58,16 @@ pub struct Moment {
     pub now: NaiveDateTime,
 }
 
+impl Moment {
+    pub fn of(state: &AppState) -> Moment {
+        let now = state.clock.now_utc();
+        Moment {
+            today: local(now, state.tz()).date(),
+            now,
+        }
+    }
+}
+
 /// A kind of record with an admin form.
 pub trait Editor: 'static {
     type Id: Copy + Send + std::fmt::Display + DeserializeOwned + 'static;
@@ -81,23 +91,25 @@ pub trait Editor: 'static {
     }
     /// A new record's form.
     fn blank(scope: &Scope) -> Self::Form;
-    fn save(
-        conn: &mut DbConn,
-        scope: &Scope,
-        hall: &Hall,
-        id: Option<Self::Id>,
-        form: &Self::Form,
-        at: Moment,
-    ) -> Result<Self::Id, SaveError>;
+    fn save(conn: &mut DbConn, at: &At<Self::Id>, form: &Self::Form)
+    -> Result<Self::Id, SaveError>;
+    /// The form page: new, edit, or again with the messages.
     fn page(
         conn: &mut DbConn,
-        scope: &Scope,
+        at: &At<Self::Id>,
         ctx: PageCtx,
-        hall: Hall,
-        id: Option<Self::Id>,
         form: Self::Form,
         errors: FormErrors,
     ) -> AppResult<Self::Page>;
+}
+
+/// Where a form is: who edits, in which hall, which record (`None`: a new
+/// one), and when.
+pub struct At<'a, Id> {
+    pub scope: &'a Scope,
+    pub hall: &'a Hall,
+    pub id: Option<Id>,
+    pub moment: Moment,
 }
 
 #[derive(Deserialize, Default)]
@@ -120,19 +132,18 @@ async fn new_form<E: Editor>(
     q: web::Query<HallField>,
 ) -> Result<HttpResponse, AppError> {
     let scope = creator::<E>(&identity)?;
+    let moment = Moment::of(&state);
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
             let hall = scope.hall_for(conn, q.hall.as_deref())?;
-            E::page(
-                conn,
-                &scope,
-                ctx,
-                hall,
-                None,
-                E::blank(&scope),
-                FormErrors::default(),
-            )
+            let at = At {
+                scope: &scope,
+                hall: &hall,
+                id: None,
+                moment,
+            };
+            E::page(conn, &at, ctx, E::blank(&scope), FormErrors::default())
         })
         .await?;
     private_page(StatusCode::OK, &page)
@@ -146,19 +157,18 @@ async fn edit_form<E: Editor>(
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(&identity)?;
     let id = id.into_inner();
+    let moment = Moment::of(&state);
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
             let (form, hall) = E::load(conn, &scope, id)?;
-            E::page(
-                conn,
-                &scope,
-                ctx,
-                hall,
-                Some(id),
-                form,
-                FormErrors::default(),
-            )
+            let at = At {
+                scope: &scope,
+                hall: &hall,
+                id: Some(id),
+                moment,
+            };
+            E::page(conn, &at, ctx, form, FormErrors::default())
         })
         .await?;
     private_page(StatusCode::OK, &page)
@@ -173,11 +183,8 @@ async fn save<E: Editor>(
     hall_raw: Option<String>,
     form: E::Form,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now_utc();
-    let at = Moment {
-        today: local(now, state.tz()).date(),
-        now,
-    };
+    let moment = Moment::of(state);
+    let now = moment.now;
     let target = id.map_or_else(|| "0".to_string(), |i| i.to_string());
     let entry = Entry::new(
         scope.account.actor(&client_ip(req)),
@@ -191,13 +198,17 @@ async fn save<E: Editor>(
                 Some(id) => E::hall_of(conn, &scope, id)?,
                 None => scope.hall_for(conn, hall_raw.as_deref())?,
             };
-            match audited(conn, &entry, now, |conn| {
-                E::save(conn, &scope, &hall, id, &form, at)
-            }) {
+            let at = At {
+                scope: &scope,
+                hall: &hall,
+                id,
+                moment,
+            };
+            match audited(conn, &entry, now, |conn| E::save(conn, &at, &form)) {
                 Ok(_) => Ok(Err(hall.id)),
                 Err(e) => {
                     let errors = form_errors(&ctx, e)?;
-                    Ok(Ok(E::page(conn, &scope, ctx, hall, id, form, errors)?))
+                    Ok(Ok(E::page(conn, &at, ctx, form, errors)?))
                 }
             }
         })

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::Scope;
-use super::editor::{self, Editor, Moment};
+use super::editor::{self, At, Editor};
 use crate::accounts::Identity;
 use crate::catalog::edit::{ItemForm, SaveError, materials_text, save_item};
 use crate::catalog::models::{Category, Delivery, Department, ServiceItem, Subject};
@@ -197,29 +197,24 @@ impl Editor for Items {
 
     fn save(
         conn: &mut DbConn,
-        scope: &Scope,
-        hall: &Hall,
-        id: Option<ServiceId>,
+        at: &At<ServiceId>,
         form: &ItemForm,
-        _: Moment,
     ) -> Result<ServiceId, SaveError> {
-        save_item(conn, hall.id, id, form, &|d| scope.owns(d))
+        save_item(conn, at.hall.id, at.id, form, &|d| at.scope.owns(d))
     }
 
     fn page(
         conn: &mut DbConn,
-        scope: &Scope,
+        at: &At<ServiceId>,
         ctx: PageCtx,
-        hall: Hall,
-        id: Option<ServiceId>,
         form: ItemForm,
         errors: FormErrors,
     ) -> AppResult<ItemFormPage> {
         Ok(ItemFormPage {
-            departments: scope.departments(conn, hall.id)?,
+            departments: at.scope.departments(conn, at.hall.id)?,
             ctx,
-            hall,
-            id: id.map(|i| i.0),
+            hall: at.hall.clone(),
+            id: at.id.map(|i| i.0),
             form,
             errors,
         })

@@ -99,51 +99,53 @@ impl Scope {
         q.select(Department::as_select()).load(conn)
     }
 
-    /// A department this manager owns, with its hall.
+    /// A record found by id, if it belongs to a department this manager
+    /// owns, with its hall.
+    fn owned<T>(
+        &self,
+        conn: &mut DbConn,
+        found: Option<T>,
+        place: impl Fn(&T) -> (DepartmentId, HallId),
+    ) -> Result<(T, Hall), AppError> {
+        let record = found.ok_or(AppError::NotFound)?;
+        let (department, hall) = place(&record);
+        self.check(department)?;
+        Ok((record, Self::hall_by_id(conn, hall)?))
+    }
+
     pub fn own_department(
         &self,
         conn: &mut DbConn,
         id: DepartmentId,
     ) -> Result<(Department, Hall), AppError> {
-        let d: Department = departments::table
+        let found = departments::table
             .find(id)
             .select(Department::as_select())
             .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
-        self.check(d.id)?;
-        let hall = Self::hall_by_id(conn, d.hall_id)?;
-        Ok((d, hall))
+            .optional()?;
+        self.owned(conn, found, |d| (d.id, d.hall_id))
     }
 
-    /// A window of a department this manager owns, with its hall.
     pub fn own_window(&self, conn: &mut DbConn, id: WindowId) -> Result<(Window, Hall), AppError> {
-        let w: Window = windows::table
+        let found = windows::table
             .find(id)
             .select(Window::as_select())
             .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
-        self.check(w.department_id)?;
-        let hall = Self::hall_by_id(conn, w.hall_id)?;
-        Ok((w, hall))
+            .optional()?;
+        self.owned(conn, found, |w| (w.department_id, w.hall_id))
     }
 
-    /// An item of a department this manager owns, with its hall.
     pub fn own_item(
         &self,
         conn: &mut DbConn,
         id: ServiceId,
     ) -> Result<(ServiceItem, Hall), AppError> {
-        let i: ServiceItem = service_items::table
+        let found = service_items::table
             .find(id)
             .select(ServiceItem::as_select())
             .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
-        self.check(i.department_id)?;
-        let hall = Self::hall_by_id(conn, i.hall_id)?;
-        Ok((i, hall))
+            .optional()?;
+        self.owned(conn, found, |i| (i.department_id, i.hall_id))
     }
 
     /// An account this manager may manage: administrators everyone,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::Scope;
 use super::departments::ListQuery;
-use super::editor::{self, Editor, Moment};
+use super::editor::{self, At, Editor};
 use crate::accounts::Identity;
 use crate::catalog::edit::{SaveError, Target, WindowForm, write_window};
 use crate::catalog::models::{Department, Window};
@@ -140,22 +140,19 @@ impl Editor for Windows {
     /// the same transaction.
     fn save(
         conn: &mut DbConn,
-        scope: &Scope,
-        hall: &Hall,
-        id: Option<WindowId>,
+        at: &At<WindowId>,
         form: &WindowForm,
-        at: Moment,
     ) -> Result<WindowId, SaveError> {
         let v = form
-            .validate(id.is_some(), &|d| scope.owns(d))
+            .validate(at.id.is_some(), &|d| at.scope.owns(d))
             .map_err(SaveError::Invalid)?;
-        let target = id.map_or(Target::New, Target::Existing);
-        let booked =
-            |c: &mut DbConn, w, s| crate::booking::repo::future_bookings(c, at.today, w, s);
+        let target = at.id.map_or(Target::New, Target::Existing);
+        let today = at.moment.today;
+        let booked = |c: &mut DbConn, w, s| crate::booking::repo::future_bookings(c, today, w, s);
         write_transaction(conn, |conn| {
-            let (id, _) = write_window(conn, hall.id, target, &v, &booked)?;
+            let (id, _) = write_window(conn, at.hall.id, target, &v, &booked)?;
             if v.active == Some(false) {
-                crate::queue::staffing::return_transferred(conn, id, None, at.now)?;
+                crate::queue::staffing::return_transferred(conn, id, None, at.moment.now)?;
             }
             Ok(id)
         })
@@ -163,19 +160,17 @@ impl Editor for Windows {
 
     fn page(
         conn: &mut DbConn,
-        scope: &Scope,
+        at: &At<WindowId>,
         ctx: PageCtx,
-        hall: Hall,
-        id: Option<WindowId>,
         form: WindowForm,
         errors: FormErrors,
     ) -> AppResult<WindowFormPage> {
         Ok(WindowFormPage {
-            zones: hall_repo::zones_of(conn, hall.id)?,
-            departments: scope.departments(conn, hall.id)?,
+            zones: hall_repo::zones_of(conn, at.hall.id)?,
+            departments: at.scope.departments(conn, at.hall.id)?,
             ctx,
-            hall,
-            id: id.map(|i| i.0),
+            hall: at.hall.clone(),
+            id: at.id.map(|i| i.0),
             form,
             errors,
         })

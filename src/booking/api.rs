@@ -40,10 +40,10 @@ pub struct SlotJson {
 #[get("/services/{id}/slots")]
 async fn list_slots(
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let date = parse_date(params.get("date").map(String::as_str).unwrap_or_default())?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let list = state

@@ -85,11 +85,11 @@ async fn book_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
     identity: Identity,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
     q: web::Query<DateQuery>,
 ) -> Result<HttpResponse, AppError> {
     identity.require(RESIDENT)?;
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let date = q.date.as_deref().and_then(|d| parse_date(d).ok());
     let st = state.clone();
     let page = state

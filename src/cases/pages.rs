@@ -179,11 +179,11 @@ async fn case_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     identity: Identity,
-    id: web::Path<String>,
+    id: web::Path<CaseId>,
     q: web::Query<ErrorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(STAFF)?.account.clone();
-    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let page = state
         .db
@@ -234,11 +234,11 @@ async fn advance_case(
     state: web::Data<AppState>,
     req: HttpRequest,
     identity: Identity,
-    id: web::Path<String>,
+    id: web::Path<CaseId>,
     form: web::Form<AdvanceForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(STAFF)?.account.clone();
-    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let to = form.to.parse::<CaseStatus>().ok();
     let note = form.note.clone();
     let now = state.clock.now_utc();

@@ -271,9 +271,9 @@ struct ServiceDetailJson {
 #[get("/services/{id}")]
 async fn get_service(
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let body = state
         .db
         .run(move |conn| -> AppResult<_> {

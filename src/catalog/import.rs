@@ -130,16 +130,17 @@ impl Refs {
         code: &str,
         line: u64,
     ) -> Result<DepartmentId, ImportError> {
-        Ok(departments::table
-            .filter(
-                departments::hall_id
-                    .eq(hall)
-                    .and(departments::code.eq(code)),
-            )
-            .select(departments::id)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| BadRow::new(line, "部门", "import-error-department"))?)
+        let q = departments::table.filter(
+            departments::hall_id
+                .eq(hall)
+                .and(departments::code.eq(code)),
+        );
+        named(
+            q.select(departments::id).first(conn).optional(),
+            line,
+            "部门",
+            "import-error-department",
+        )
     }
 
     fn item(
@@ -148,16 +149,17 @@ impl Refs {
         code: &str,
         line: u64,
     ) -> Result<ServiceId, ImportError> {
-        Ok(service_items::table
-            .filter(
-                service_items::hall_id
-                    .eq(hall)
-                    .and(service_items::code.eq(code)),
-            )
-            .select(service_items::id)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| BadRow::new(line, "事项编码", "import-error-item"))?)
+        let q = service_items::table.filter(
+            service_items::hall_id
+                .eq(hall)
+                .and(service_items::code.eq(code)),
+        );
+        named(
+            q.select(service_items::id).first(conn).optional(),
+            line,
+            "事项编码",
+            "import-error-item",
+        )
     }
 
     fn window(
@@ -166,13 +168,24 @@ impl Refs {
         number: i32,
         line: u64,
     ) -> Result<WindowId, ImportError> {
-        Ok(windows::table
-            .filter(windows::hall_id.eq(hall).and(windows::number.eq(number)))
-            .select(windows::id)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| BadRow::new(line, "窗口号", "import-error-window"))?)
+        let q = windows::table.filter(windows::hall_id.eq(hall).and(windows::number.eq(number)));
+        named(
+            q.select(windows::id).first(conn).optional(),
+            line,
+            "窗口号",
+            "import-error-window",
+        )
     }
+}
+
+/// What a code names, or the row's refusal when it names nothing.
+fn named<T>(
+    found: QueryResult<Option<T>>,
+    line: u64,
+    column: &str,
+    key: &'static str,
+) -> Result<T, ImportError> {
+    found?.ok_or_else(|| ImportError::Row(BadRow::new(line, column, key)))
 }
 
 /// Imports one file; `apply: false` is a dry run. `booked` counts the

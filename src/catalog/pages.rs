@@ -132,9 +132,9 @@ async fn services_page(
 async fn service_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let today = state.clock.today_in(state.tz());
     let page = state
         .db
@@ -189,9 +189,9 @@ async fn departments_page(
 async fn department_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    id: web::Path<String>,
+    id: web::Path<DepartmentId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: DepartmentId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {

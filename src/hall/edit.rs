@@ -221,25 +221,8 @@ fn write_hall(
     v: &ValidHall,
     today: NaiveDate,
 ) -> Result<HallId, HallError> {
-    let ValidHall {
-        code,
-        name,
-        level,
-        parent,
-        address,
-        phone,
-        slot_minutes,
-        capacity,
-        share,
-        horizon,
-        cutoff,
-        cancel,
-        max_active,
-        early,
-        late,
-    } = v.clone();
     write_transaction(conn, |conn| {
-        if let Some(p) = parent
+        if let Some(p) = v.parent
             && hall_repo::find_hall(conn, p)?.is_none()
         {
             return Err(HallError::Invalid(vec![(
@@ -248,7 +231,7 @@ fn write_hall(
             )]));
         }
         let clash: Option<HallId> = halls::table
-            .filter(halls::code.eq(&code))
+            .filter(halls::code.eq(&v.code))
             .select(halls::id)
             .first(conn)
             .optional()?;
@@ -256,24 +239,24 @@ fn write_hall(
             return Err(HallError::Invalid(vec![("code", "admin-error-code-taken")]));
         }
         if let Some(id) = id {
-            keeps_bookings(conn, id, capacity * share / 100, today)?;
+            keeps_bookings(conn, id, v.capacity * v.share / 100, today)?;
         }
         let values = (
-            halls::code.eq(&code),
-            halls::name.eq(&name),
-            halls::level.eq(level.as_str()),
-            halls::parent_id.eq(parent),
-            halls::address.eq(&address),
-            halls::phone.eq(&phone),
-            halls::slot_minutes.eq(slot_minutes),
-            halls::slot_capacity.eq(capacity),
-            halls::online_share_percent.eq(share),
-            halls::booking_horizon_days.eq(horizon),
-            halls::same_day_cutoff.eq(cutoff),
-            halls::cancel_cutoff_minutes.eq(cancel),
-            halls::max_active_bookings.eq(max_active),
-            halls::checkin_early_minutes.eq(early),
-            halls::checkin_late_minutes.eq(late),
+            halls::code.eq(&v.code),
+            halls::name.eq(&v.name),
+            halls::level.eq(v.level.as_str()),
+            halls::parent_id.eq(v.parent),
+            halls::address.eq(&v.address),
+            halls::phone.eq(&v.phone),
+            halls::slot_minutes.eq(v.slot_minutes),
+            halls::slot_capacity.eq(v.capacity),
+            halls::online_share_percent.eq(v.share),
+            halls::booking_horizon_days.eq(v.horizon),
+            halls::same_day_cutoff.eq(v.cutoff),
+            halls::cancel_cutoff_minutes.eq(v.cancel),
+            halls::max_active_bookings.eq(v.max_active),
+            halls::checkin_early_minutes.eq(v.early),
+            halls::checkin_late_minutes.eq(v.late),
         );
         match id {
             Some(id) => {

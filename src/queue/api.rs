@@ -111,9 +111,9 @@ async fn walk_in(
 async fn show(
     state: web::Data<AppState>,
     identity: Identity,
-    id: web::Path<String>,
+    id: web::Path<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let viewer = identity.user.map(|u| u.account);
     let json = state

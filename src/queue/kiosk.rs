@@ -174,9 +174,9 @@ struct TicketPage {
 async fn ticket_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    id: web::Path<String>,
+    id: web::Path<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: TicketId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let (t, windows, zone) = state
         .db

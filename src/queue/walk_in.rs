@@ -112,9 +112,9 @@ pub(crate) fn reasons(ctx: &PageCtx) -> Vec<(String, String)> {
 pub(crate) async fn walk_in_confirm(
     state: web::Data<AppState>,
     ctx: PageCtx,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let item = state
         .db
         .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
@@ -142,11 +142,11 @@ pub(crate) async fn walk_in(
     bus: web::Data<EventBus>,
     req: HttpRequest,
     ctx: PageCtx,
-    id: web::Path<String>,
+    id: web::Path<ServiceId>,
     form: web::Form<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
     throttled(&state, &req)?;
-    let id: ServiceId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner();
     let priority = form
         .priority
         .as_deref()

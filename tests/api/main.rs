@@ -21,3 +21,4 @@ mod security;
 mod seed;
 mod ticket_model;
 mod timezone;
+mod translations;
