@@ -1,61 +1,28 @@
 //! `/admin/departments`: the hall's departments.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use askama::Template;
-use serde::Deserialize;
 
 use super::Scope;
-use super::editor::{self, At, Editor};
-use crate::accounts::Identity;
+use super::editor::{self, At, Editor, ListQuery};
 use crate::catalog::edit::{DepartmentForm, SaveError, save_department};
 use crate::catalog::models::Department;
 use crate::db::DbConn;
 use crate::db::ids::DepartmentId;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::hall::models::Hall;
-use crate::web::forms::{FormErrors, private_page};
-use crate::web::{AppState, PageCtx};
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    pub hall: Option<String>,
-    pub saved: Option<String>,
-}
+use crate::web::PageCtx;
+use crate::web::forms::FormErrors;
 
 #[derive(Template)]
 #[template(path = "admin/departments.html")]
-struct DepartmentsPage {
+pub struct DepartmentsPage {
     ctx: PageCtx,
     hall: Hall,
     halls: Vec<Hall>,
     rows: Vec<Department>,
     admin: bool,
     saved: bool,
-}
-
-async fn departments_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let page = state
-        .db
-        .run(move |conn| -> AppResult<_> {
-            let hall = scope.hall_for(conn, q.hall.as_deref())?;
-            Ok(DepartmentsPage {
-                rows: scope.departments(conn, hall.id)?,
-                halls: scope.halls(conn)?,
-                admin: scope.is_admin(),
-                saved: q.saved.is_some(),
-                ctx,
-                hall,
-            })
-        })
-        .await?;
-    private_page(StatusCode::OK, &page)
 }
 
 #[derive(Template)]
@@ -73,11 +40,29 @@ pub struct Departments;
 impl Editor for Departments {
     type Id = DepartmentId;
     type Form = DepartmentForm;
+    type List = DepartmentsPage;
     type Page = DepartmentFormPage;
     const LIST: &'static str = "/admin/departments";
     const ACTION: &'static str = "admin.department.save";
     const TARGET: &'static str = "department";
     const ADMIN_CREATES: bool = true;
+
+    fn list(
+        conn: &mut DbConn,
+        scope: &Scope,
+        hall: Hall,
+        q: &ListQuery,
+        ctx: PageCtx,
+    ) -> AppResult<DepartmentsPage> {
+        Ok(DepartmentsPage {
+            rows: scope.departments(conn, hall.id)?,
+            halls: scope.halls(conn)?,
+            admin: scope.is_admin(),
+            saved: q.saved.is_some(),
+            ctx,
+            hall,
+        })
+    }
 
     fn load(
         conn: &mut DbConn,
@@ -129,5 +114,5 @@ impl Editor for Departments {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    editor::routes::<Departments>(cfg, web::get().to(departments_page));
+    editor::routes::<Departments>(cfg);
 }

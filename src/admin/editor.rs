@@ -73,6 +73,7 @@ pub trait Editor: 'static {
     type Id: Copy + Send + std::fmt::Display + DeserializeOwned + 'static;
     type Form: Clone + Send + DeserializeOwned + 'static;
     type Page: Template + Send + 'static;
+    type List: Template + Send + 'static;
     /// The list page, e.g. `/admin/departments`; the form is at `LIST/new`
     /// and `LIST/{id}`.
     const LIST: &'static str;
@@ -83,6 +84,14 @@ pub trait Editor: 'static {
     /// Only administrators create records of this kind.
     const ADMIN_CREATES: bool;
 
+    /// The list page of the hall.
+    fn list(
+        conn: &mut DbConn,
+        scope: &Scope,
+        hall: Hall,
+        q: &ListQuery,
+        ctx: PageCtx,
+    ) -> AppResult<Self::List>;
     /// An existing record's form and hall; ownership is checked here.
     fn load(conn: &mut DbConn, scope: &Scope, id: Self::Id) -> AppResult<(Self::Form, Hall)>;
     /// The hall of a record, ownership checked.
@@ -115,6 +124,33 @@ pub struct At<'a, Id> {
 #[derive(Deserialize, Default)]
 pub struct HallField {
     pub hall: Option<String>,
+}
+
+/// A list page's query: the hall, "saved" after a save, and the filters
+/// the item list offers.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub hall: Option<String>,
+    pub saved: Option<String>,
+    pub department: Option<String>,
+    pub q: Option<String>,
+}
+
+async fn list<E: Editor>(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&identity)?;
+    let page = state
+        .db
+        .run(move |conn| -> AppResult<_> {
+            let hall = scope.hall_for(conn, q.hall.as_deref())?;
+            E::list(conn, &scope, hall, &q, ctx)
+        })
+        .await?;
+    private_page(StatusCode::OK, &page)
 }
 
 fn creator<E: Editor>(identity: &Identity) -> Result<Scope, AppError> {
@@ -262,10 +298,10 @@ async fn update<E: Editor>(
 }
 
 /// The list (the editor's own page), the new and edit forms and their saves.
-pub fn routes<E: Editor>(cfg: &mut web::ServiceConfig, list: actix_web::Route) {
+pub fn routes<E: Editor>(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource(E::LIST)
-            .route(list)
+            .route(web::get().to(list::<E>))
             .route(web::post().to(create::<E>)),
     )
     .service(web::resource(format!("{}/new", E::LIST)).route(web::get().to(new_form::<E>)))

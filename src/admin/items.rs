@@ -1,36 +1,25 @@
 //! `/admin/items`: the hall's service items and their 一次性告知 materials.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use askama::Template;
 use diesel::prelude::*;
-use serde::Deserialize;
 
 use super::Scope;
-use super::editor::{self, At, Editor};
-use crate::accounts::Identity;
+use super::editor::{self, At, Editor, ListQuery};
 use crate::catalog::edit::{ItemForm, SaveError, materials_text, save_item};
 use crate::catalog::models::{Category, Delivery, Department, ServiceItem, Subject};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::db::schema::service_items;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::hall::models::Hall;
-use crate::web::forms::{FormErrors, private_page};
-use crate::web::{AppState, PageCtx};
-
-#[derive(Deserialize, Default)]
-pub struct ItemsQuery {
-    pub hall: Option<String>,
-    pub saved: Option<String>,
-    pub department: Option<String>,
-    pub q: Option<String>,
-}
+use crate::web::PageCtx;
+use crate::web::forms::FormErrors;
 
 #[derive(Template)]
 #[template(path = "admin/items.html")]
-struct ItemsPage {
+pub struct ItemsPage {
     ctx: PageCtx,
     hall: Hall,
     halls: Vec<Hall>,
@@ -41,65 +30,6 @@ struct ItemsPage {
     saved: bool,
     /// Active items of this list that no active window serves.
     unserved: Vec<ServiceItem>,
-}
-
-async fn items_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    q: web::Query<ItemsQuery>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let page = state
-        .db
-        .run(move |conn| -> AppResult<_> {
-            let hall = scope.hall_for(conn, q.hall.as_deref())?;
-            let departments = scope.departments(conn, hall.id)?;
-            let chosen = scope
-                .department()
-                .or_else(|| q.department.as_deref().and_then(|d| d.parse().ok()));
-            let text = crate::text::clean_line(&q.q.clone().unwrap_or_default(), 50);
-            let mut query = service_items::table
-                .filter(service_items::hall_id.eq(hall.id))
-                .order(service_items::code)
-                .into_boxed();
-            if let Some(d) = chosen {
-                query = query.filter(service_items::department_id.eq(d));
-            }
-            if !text.trim().is_empty() {
-                let p = crate::catalog::search::contains_pattern(text.trim());
-                query = query.filter(
-                    service_items::name
-                        .like(p.clone())
-                        .escape('\\')
-                        .or(service_items::code.like(p.to_uppercase()).escape('\\')),
-                );
-            }
-            let rows = query
-                .limit(500)
-                .select(ServiceItem::as_select())
-                .load(conn)?;
-            let halls = scope.halls(conn)?;
-            let served = crate::catalog::repo::served_services(conn, Some(hall.id))?;
-            let unserved = rows
-                .iter()
-                .filter(|i| i.active && !served.contains(&i.id))
-                .cloned()
-                .collect();
-            Ok(ItemsPage {
-                unserved,
-                ctx,
-                hall,
-                halls,
-                rows,
-                departments,
-                department: chosen.map(|d| d.0),
-                q: text,
-                saved: q.saved.is_some(),
-            })
-        })
-        .await?;
-    private_page(StatusCode::OK, &page)
 }
 
 #[derive(Template)]
@@ -139,11 +69,64 @@ pub struct Items;
 impl Editor for Items {
     type Id = ServiceId;
     type Form = ItemForm;
+    type List = ItemsPage;
     type Page = ItemFormPage;
     const LIST: &'static str = "/admin/items";
     const ACTION: &'static str = "admin.item.save";
     const TARGET: &'static str = "service";
     const ADMIN_CREATES: bool = false;
+
+    fn list(
+        conn: &mut DbConn,
+        scope: &Scope,
+        hall: Hall,
+        q: &ListQuery,
+        ctx: PageCtx,
+    ) -> AppResult<ItemsPage> {
+        let departments = scope.departments(conn, hall.id)?;
+        let chosen = scope
+            .department()
+            .or_else(|| q.department.as_deref().and_then(|d| d.parse().ok()));
+        let text = crate::text::clean_line(&q.q.clone().unwrap_or_default(), 50);
+        let mut query = service_items::table
+            .filter(service_items::hall_id.eq(hall.id))
+            .order(service_items::code)
+            .into_boxed();
+        if let Some(d) = chosen {
+            query = query.filter(service_items::department_id.eq(d));
+        }
+        if !text.trim().is_empty() {
+            let p = crate::catalog::search::contains_pattern(text.trim());
+            query = query.filter(
+                service_items::name
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(service_items::code.like(p.to_uppercase()).escape('\\')),
+            );
+        }
+        let rows = query
+            .limit(500)
+            .select(ServiceItem::as_select())
+            .load(conn)?;
+        let halls = scope.halls(conn)?;
+        let served = crate::catalog::repo::served_services(conn, Some(hall.id))?;
+        let unserved = rows
+            .iter()
+            .filter(|i| i.active && !served.contains(&i.id))
+            .cloned()
+            .collect();
+        Ok(ItemsPage {
+            unserved,
+            ctx,
+            hall,
+            halls,
+            rows,
+            departments,
+            department: chosen.map(|d| d.0),
+            q: text,
+            saved: q.saved.is_some(),
+        })
+    }
 
     fn load(conn: &mut DbConn, scope: &Scope, id: ServiceId) -> AppResult<(ItemForm, Hall)> {
         let (i, hall) = scope.own_item(conn, id)?;
@@ -222,5 +205,5 @@ impl Editor for Items {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    editor::routes::<Items>(cfg, web::get().to(items_page));
+    editor::routes::<Items>(cfg);
 }

@@ -1,24 +1,21 @@
 //! `/admin/windows`: the hall's windows.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use askama::Template;
 use diesel::prelude::*;
 
 use super::Scope;
-use super::departments::ListQuery;
-use super::editor::{self, At, Editor};
-use crate::accounts::Identity;
+use super::editor::{self, At, Editor, ListQuery};
 use crate::catalog::edit::{SaveError, Target, WindowForm, write_window};
 use crate::catalog::models::{Department, Window};
 use crate::db::ids::WindowId;
 use crate::db::schema::{departments, window_services, windows, zones};
 use crate::db::{DbConn, write_transaction};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::hall::models::{Hall, Zone};
 use crate::hall::repo as hall_repo;
-use crate::web::forms::{FormErrors, private_page};
-use crate::web::{AppState, PageCtx};
+use crate::web::PageCtx;
+use crate::web::forms::FormErrors;
 
 pub struct WindowRow {
     pub window: Window,
@@ -29,7 +26,7 @@ pub struct WindowRow {
 
 #[derive(Template)]
 #[template(path = "admin/windows.html")]
-struct WindowsPage {
+pub struct WindowsPage {
     ctx: PageCtx,
     hall: Hall,
     halls: Vec<Hall>,
@@ -70,29 +67,6 @@ fn window_rows(conn: &mut DbConn, scope: &Scope, hall: &Hall) -> QueryResult<Vec
         .collect())
 }
 
-async fn windows_page(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    identity: Identity,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&identity)?;
-    let page = state
-        .db
-        .run(move |conn| -> AppResult<_> {
-            let hall = scope.hall_for(conn, q.hall.as_deref())?;
-            Ok(WindowsPage {
-                rows: window_rows(conn, &scope, &hall)?,
-                halls: scope.halls(conn)?,
-                saved: q.saved.is_some(),
-                ctx,
-                hall,
-            })
-        })
-        .await?;
-    private_page(StatusCode::OK, &page)
-}
-
 #[derive(Template)]
 #[template(path = "admin/window_form.html")]
 pub struct WindowFormPage {
@@ -110,11 +84,28 @@ pub struct Windows;
 impl Editor for Windows {
     type Id = WindowId;
     type Form = WindowForm;
+    type List = WindowsPage;
     type Page = WindowFormPage;
     const LIST: &'static str = "/admin/windows";
     const ACTION: &'static str = "admin.window.save";
     const TARGET: &'static str = "window";
     const ADMIN_CREATES: bool = false;
+
+    fn list(
+        conn: &mut DbConn,
+        scope: &Scope,
+        hall: Hall,
+        q: &ListQuery,
+        ctx: PageCtx,
+    ) -> AppResult<WindowsPage> {
+        Ok(WindowsPage {
+            rows: window_rows(conn, scope, &hall)?,
+            halls: scope.halls(conn)?,
+            saved: q.saved.is_some(),
+            ctx,
+            hall,
+        })
+    }
 
     fn load(conn: &mut DbConn, scope: &Scope, id: WindowId) -> AppResult<(WindowForm, Hall)> {
         let (w, hall) = scope.own_window(conn, id)?;
@@ -178,5 +169,5 @@ impl Editor for Windows {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    editor::routes::<Windows>(cfg, web::get().to(windows_page));
+    editor::routes::<Windows>(cfg);
 }
