@@ -131,14 +131,6 @@ pub fn find(conn: &mut DbConn, id: CaseId) -> QueryResult<Case> {
     cases::table.find(id).select(Case::as_select()).first(conn)
 }
 
-pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Case>> {
-    cases::table
-        .filter(cases::case_number.eq(number))
-        .select(Case::as_select())
-        .first(conn)
-        .optional()
-}
-
 pub fn for_ticket(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Option<Case>> {
     cases::table
         .filter(cases::ticket_id.eq(ticket))

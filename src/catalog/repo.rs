@@ -72,19 +72,6 @@ pub fn find_department(conn: &mut DbConn, id: DepartmentId) -> QueryResult<Optio
         .optional()
 }
 
-pub fn departments_by_id(
-    conn: &mut DbConn,
-    ids: &[DepartmentId],
-) -> QueryResult<HashMap<DepartmentId, Department>> {
-    Ok(departments::table
-        .filter(departments::id.eq_any(ids))
-        .select(Department::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect())
-}
-
 /// Active windows with their zone and the ids of the items each serves.
 pub fn list_windows(
     conn: &mut DbConn,

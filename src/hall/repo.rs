@@ -24,14 +24,6 @@ pub fn find_hall(conn: &mut DbConn, id: HallId) -> QueryResult<Option<Hall>> {
         .optional()
 }
 
-pub fn hall_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Hall>> {
-    halls::table
-        .filter(halls::code.eq(code))
-        .select(Hall::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// The hall shown when none is chosen: the first city-level hall.
 pub fn default_hall(conn: &mut DbConn) -> QueryResult<Option<Hall>> {
     halls::table
