@@ -107,6 +107,11 @@ fn refused(kind: Kind, line: u64, e: SaveError) -> ImportError {
 /// Codes of halls, departments, windows and items to their ids.
 struct Refs {
     halls: HashMap<String, HallId>,
+    /// Lookups already answered in this file (a file never creates what
+    /// it refers to: departments come before windows and items, items
+    /// before materials and the matrix).
+    departments: HashMap<(HallId, String), DepartmentId>,
+    items: HashMap<(HallId, String), ServiceId>,
 }
 
 impl Refs {
@@ -125,41 +130,53 @@ impl Refs {
     }
 
     fn department(
+        &mut self,
         conn: &mut DbConn,
         hall: HallId,
         code: &str,
         line: u64,
     ) -> Result<DepartmentId, ImportError> {
+        if let Some(d) = self.departments.get(&(hall, code.to_string())) {
+            return Ok(*d);
+        }
         let q = departments::table.filter(
             departments::hall_id
                 .eq(hall)
                 .and(departments::code.eq(code)),
         );
-        named(
+        let d = named(
             q.select(departments::id).first(conn).optional(),
             line,
             "部门",
             "import-error-department",
-        )
+        )?;
+        self.departments.insert((hall, code.to_string()), d);
+        Ok(d)
     }
 
     fn item(
+        &mut self,
         conn: &mut DbConn,
         hall: HallId,
         code: &str,
         line: u64,
     ) -> Result<ServiceId, ImportError> {
+        if let Some(i) = self.items.get(&(hall, code.to_string())) {
+            return Ok(*i);
+        }
         let q = service_items::table.filter(
             service_items::hall_id
                 .eq(hall)
                 .and(service_items::code.eq(code)),
         );
-        named(
+        let i = named(
             q.select(service_items::id).first(conn).optional(),
             line,
             "事项编码",
             "import-error-item",
-        )
+        )?;
+        self.items.insert((hall, code.to_string()), i);
+        Ok(i)
     }
 
     fn window(
@@ -200,6 +217,8 @@ pub fn import(
     let run = |conn: &mut DbConn| {
         let mut refs = Refs {
             halls: HashMap::new(),
+            departments: HashMap::new(),
+            items: HashMap::new(),
         };
         let s = match kind {
             Kind::Departments => departments_file(conn, &mut refs, text)?,
@@ -255,7 +274,7 @@ fn windows_file(
     let mut s = Summary::default();
     for (line, r) in sheet::read::<WindowRow>(text)? {
         let hall = refs.hall(conn, &r.hall, line)?;
-        let department = Refs::department(conn, hall, &r.department, line)?;
+        let department = refs.department(conn, hall, &r.department, line)?;
         let form = WindowForm {
             number: r.number.to_string(),
             name: r.name,
@@ -278,7 +297,7 @@ fn items_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summary,
     let mut s = Summary::default();
     for (line, r) in sheet::read::<ItemRow>(text)? {
         let hall = refs.hall(conn, &r.hall, line)?;
-        let department = Refs::department(conn, hall, &r.department, line)?;
+        let department = refs.department(conn, hall, &r.department, line)?;
         let bookable = yes_no(&r.bookable_online)
             .ok_or_else(|| BadRow::new(line, "网上预约", "import-error-value"))?;
         let form = ItemForm {
@@ -313,7 +332,7 @@ fn materials_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summ
     let mut per_item: BTreeMap<ServiceId, Vec<(i32, u64, MaterialLine)>> = BTreeMap::new();
     for (line, r) in sheet::read::<MaterialRow>(text)? {
         let hall = refs.hall(conn, &r.hall, line)?;
-        let item = Refs::item(conn, hall, &r.item, line)?;
+        let item = refs.item(conn, hall, &r.item, line)?;
         let m = MaterialLine::new(&r.name, &r.form, &r.copies, &r.note).map_err(|key| {
             let field = if key == "admin-error-material-form" {
                 "form"
@@ -352,7 +371,7 @@ fn matrix_file(
     for (line, r) in sheet::read::<MatrixRow>(text)? {
         let hall = refs.hall(conn, &r.hall, line)?;
         let window = Refs::window(conn, hall, r.window, line)?;
-        let item = Refs::item(conn, hall, &r.item, line)?;
+        let item = refs.item(conn, hall, &r.item, line)?;
         per_window
             .entry(window)
             .or_insert((line, Vec::new()))

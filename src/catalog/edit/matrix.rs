@@ -54,13 +54,26 @@ pub fn save_matrix(
                 added.push(pair);
             }
         }
-        for (w, s) in &added {
-            pairs.added += diesel::insert_into(window_services::table)
-                .values((
-                    window_services::window_id.eq(w),
-                    window_services::service_id.eq(s),
-                ))
-                .execute(conn)?;
+        // One statement for all new pairs (multi-row inserts go to the
+        // concrete connection; chunks stay under both bind limits).
+        for chunk in added.chunks(1000) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(w, s)| {
+                    (
+                        window_services::window_id.eq(*w),
+                        window_services::service_id.eq(*s),
+                    )
+                })
+                .collect();
+            pairs.added += match conn {
+                DbConn::Sqlite(c) => diesel::insert_into(window_services::table)
+                    .values(rows)
+                    .execute(c)?,
+                DbConn::Pg(c) => diesel::insert_into(window_services::table)
+                    .values(rows)
+                    .execute(c)?,
+            };
         }
         Ok(pairs)
     })
