@@ -96,13 +96,12 @@ impl Editor for Departments {
     }
 
     fn page(
-        conn: &mut DbConn,
+        _: &mut DbConn,
         at: &At<DepartmentId>,
         ctx: PageCtx,
         form: DepartmentForm,
         errors: FormErrors,
     ) -> AppResult<DepartmentFormPage> {
-        let _ = conn;
         Ok(DepartmentFormPage {
             ctx,
             hall: at.hall.clone(),
