@@ -53,6 +53,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let gateway = Gateway::from_config(settings.sms_webhook.as_deref())?;
         let server = serve(listener, state.clone(), services.clone())?;
+        // Search's dictionary loads while the first pages are served.
+        drop(actix_web::rt::task::spawn_blocking(
+            crate::catalog::search::warm,
+        ));
         // Every instance delivers messages; claims keep them from sending
         // one twice. The task ends with the server's runtime.
         actix_web::rt::spawn(

@@ -118,6 +118,9 @@ services-count = { $n ->
    *[other] { $n } services found
 }
 services-none = No services match. Try other words (for example 社保卡 or 身份证) or clear the filters.
+services-nearest = Perhaps you are looking for
+services-ask = Not sure which service you need? Call the hall on { $v } and staff will tell you.
+services-browse = Browse all services by department
 services-col-name = Service
 services-col-department = Department
 services-col-category = Type

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::models::{Category, Delivery, MaterialForm, Subject};
 use super::repo::{self, ServiceFilter};
-use super::search::parse_query;
+use super::search;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::error::{AppError, AppResult};
@@ -220,7 +220,7 @@ async fn list_services(
                 hall,
                 department,
                 category,
-                terms: parse_query(&q),
+                query: search::parse(&q),
             };
             let served = repo::served_services(conn, hall)?;
             Ok((repo::search_services(conn, &filter)?, served))

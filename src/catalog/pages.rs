@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::models::Category;
 use super::repo::{self, DepartmentSummary, ServiceFilter};
-use super::search::parse_query;
+use super::search;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -106,19 +106,26 @@ async fn services_page(
                 hall: Some(hall.id),
                 department,
                 category,
-                terms: parse_query(&q),
+                query: search::parse(&q),
             };
             let items = repo::search_services(conn, &filter)?;
+            let nearest = if items.is_empty() && !filter.query.is_blank() {
+                repo::nearest_services(conn, &filter, 5)?
+            } else {
+                Vec::new()
+            };
             let departments = repo::list_departments(conn, Some(hall.id))?;
             let halls = hall_repo::list_halls(conn)?;
             let served = repo::served_services(conn, Some(hall.id))?;
             let rows = ServiceRow::build(items, &departments, &served, &ctx);
+            let nearest = ServiceRow::build(nearest, &departments, &served, &ctx);
             Ok(ServicesPage {
                 ctx,
                 hall,
                 halls,
                 departments,
                 rows,
+                nearest,
                 q,
                 department,
                 category,

@@ -4,15 +4,13 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::models::{Category, Department, Material, ServiceItem, Window};
-use super::search::{SearchTerm, contains_pattern};
+use super::search::{self, Fields, Query};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{
     departments, service_items, service_materials, window_services, windows, zones,
 };
 use crate::hall::models::Zone;
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// A department with how many windows and items it has.
 #[derive(Debug, Clone)]
@@ -201,16 +199,23 @@ pub struct ServiceFilter {
     pub hall: Option<HallId>,
     pub department: Option<DepartmentId>,
     pub category: Option<Category>,
-    pub terms: Vec<SearchTerm>,
+    pub query: Query,
 }
 
-/// Active items matching every filter; each search word must appear in the
-/// item's name or code, or in its department's name.
-pub fn search_services(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<ServiceItem>> {
+/// Active items matching the filters, in catalogue order, each with its
+/// department's names (what search reads besides the item).
+fn candidates(
+    conn: &mut DbConn,
+    filter: &ServiceFilter,
+) -> QueryResult<Vec<(ServiceItem, String, String)>> {
     let mut query = service_items::table
         .inner_join(departments::table)
         .filter(service_items::active.eq(true))
-        .select(ServiceItem::as_select())
+        .select((
+            ServiceItem::as_select(),
+            departments::name,
+            departments::short_name,
+        ))
         .order((
             departments::hall_id,
             departments::sort_order,
@@ -226,22 +231,42 @@ pub fn search_services(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult
     if let Some(c) = filter.category {
         query = query.filter(service_items::category.eq(c.as_str()));
     }
-    for term in &filter.terms {
-        let mut any: Box<dyn BoxableExpression<_, _, SqlType = diesel::sql_types::Bool>> =
-            Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
-        for alt in &term.alternatives {
-            let pattern = contains_pattern(alt);
-            let lower_pattern = contains_pattern(&alt.to_lowercase());
-            any = Box::new(
-                any.or(service_items::name.like(pattern.clone()).escape('\\'))
-                    .or(lower(service_items::code).like(lower_pattern).escape('\\'))
-                    .or(departments::name.like(pattern.clone()).escape('\\'))
-                    .or(departments::short_name.like(pattern).escape('\\')),
-            );
-        }
-        query = query.filter(any);
-    }
     query.load(conn)
+}
+
+fn fields(row: &(ServiceItem, String, String)) -> Fields<'_> {
+    Fields {
+        id: row.0.id,
+        name: &row.0.name,
+        code: &row.0.code,
+        extra: "",
+        department: &row.1,
+        department_short: &row.2,
+    }
+}
+
+/// Active items matching the filters that answer the query, best first
+/// (all of them in catalogue order when the query is empty).
+pub fn search_services(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<ServiceItem>> {
+    let rows = candidates(conn, filter)?;
+    Ok(search::rank(&filter.query, rows, fields)
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
+}
+
+/// The items nearest to a query that nothing answers, so the page can
+/// offer somewhere to go.
+pub fn nearest_services(
+    conn: &mut DbConn,
+    filter: &ServiceFilter,
+    limit: usize,
+) -> QueryResult<Vec<ServiceItem>> {
+    let rows = candidates(conn, filter)?;
+    Ok(search::nearest(&filter.query, rows, fields, limit)
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
 }
 
 pub fn find_service(conn: &mut DbConn, id: ServiceId) -> QueryResult<Option<ServiceItem>> {

@@ -9,7 +9,7 @@ use super::kiosk::{kiosk_hall, throttled};
 use super::models::PriorityReason;
 use crate::catalog::models::{Department, ServiceItem};
 use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
-use crate::catalog::search::parse_query;
+use crate::catalog::search;
 use crate::db::ids::{DepartmentId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::{private_page, see_other};
@@ -69,7 +69,7 @@ pub(crate) async fn walk_in_form(
                     hall: Some(hall.id),
                     department: department.as_ref().map(|d| d.id),
                     category: None,
-                    terms: parse_query(&q),
+                    query: search::parse(&q),
                 };
                 catalog_repo::search_services(conn, &filter)?
             } else {

@@ -17,6 +17,7 @@ mod model;
 mod pages;
 mod promises;
 mod queue_load;
+mod search;
 mod security;
 mod seed;
 mod ticket_model;

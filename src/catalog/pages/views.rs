@@ -156,6 +156,8 @@ pub struct ServicesPage {
     pub halls: Vec<Hall>,
     pub departments: Vec<DepartmentSummary>,
     pub rows: Vec<ServiceRow>,
+    /// When nothing answers the query: the items nearest to it.
+    pub nearest: Vec<ServiceRow>,
     pub q: String,
     pub department: Option<DepartmentId>,
     pub category: Option<Category>,

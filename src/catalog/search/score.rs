@@ -1,0 +1,305 @@
+//! Ranking: how well each item's name (and, less, its result document and
+//! department) answers each term, weighted by how rare the term is among
+//! the candidates, so "证" counts for little and "公积金" for much.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use super::query::{Query, Term};
+use super::segment;
+use crate::db::ids::ServiceId;
+
+/// What search reads of one item, prepared once per name and reused until
+/// the item is edited (the cache key includes the texts themselves, so an
+/// edit on any instance is seen at the next search).
+#[derive(Debug)]
+pub struct Doc {
+    name: Vec<char>,
+    /// The name's length with what is in brackets (qualifiers, the
+    /// contents of a bundle) counted half.
+    length: usize,
+    syllables: Vec<&'static str>,
+    code: String,
+    /// The result document and other texts that say what the item is for.
+    extra: String,
+    department: String,
+}
+
+/// The texts of an item that search reads.
+pub struct Fields<'a> {
+    pub id: ServiceId,
+    pub name: &'a str,
+    pub code: &'a str,
+    pub extra: &'a str,
+    pub department: &'a str,
+    pub department_short: &'a str,
+}
+
+static DOCS: RwLock<Option<HashMap<ServiceId, Arc<Doc>>>> = RwLock::new(None);
+
+impl Doc {
+    fn of(f: &Fields) -> Doc {
+        Doc {
+            name: f.name.chars().collect(),
+            length: weighed_length(f.name),
+            syllables: segment::syllables(f.name),
+            code: f.code.to_lowercase(),
+            extra: f.extra.to_string(),
+            department: format!("{} {}", f.department, f.department_short),
+        }
+    }
+
+    fn same(&self, f: &Fields) -> bool {
+        self.extra == f.extra
+            && self.department == format!("{} {}", f.department, f.department_short)
+            && self.code == f.code.to_lowercase()
+            && self.name.iter().copied().eq(f.name.chars())
+    }
+
+    /// The prepared document, from the index when it is current.
+    pub fn get(f: &Fields) -> Arc<Doc> {
+        if let Ok(guard) = DOCS.read()
+            && let Some(doc) = guard.as_ref().and_then(|m| m.get(&f.id))
+            && doc.same(f)
+        {
+            return doc.clone();
+        }
+        let doc = Arc::new(Doc::of(f));
+        if let Ok(mut guard) = DOCS.write() {
+            guard
+                .get_or_insert_with(HashMap::new)
+                .insert(f.id, doc.clone());
+        }
+        doc
+    }
+
+    fn name_contains(&self, word: &[char]) -> bool {
+        !word.is_empty() && self.name.windows(word.len()).any(|w| w == word)
+    }
+}
+
+fn weighed_length(name: &str) -> usize {
+    let mut depth = 0usize;
+    let mut halves = 0;
+    for c in name.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ => halves += if depth > 0 { 1 } else { 2 },
+        }
+    }
+    halves / 2
+}
+
+/// How well `doc` answers one wording, from 0 to 1.
+fn wording_match(doc: &Doc, wording: &str) -> f32 {
+    let w: Vec<char> = wording.chars().collect();
+    if doc.name_contains(&w) {
+        return 1.0;
+    }
+    if w.len() >= 2 {
+        if sounds_alike(doc, wording, w.len()) {
+            return 0.85;
+        }
+        if w.len() >= 3 && one_edit_away(&doc.name, &w) {
+            return 0.7;
+        }
+    }
+    if doc.extra.contains(wording) {
+        return 0.6;
+    }
+    if w.len() >= 2 && doc.department.contains(wording) {
+        return 0.35;
+    }
+    0.0
+}
+
+/// The same syllables in the name, as a pinyin input method's wrong pick
+/// ("身分证", "身份正") would give.
+fn sounds_alike(doc: &Doc, wording: &str, len: usize) -> bool {
+    let syl = segment::syllables(wording);
+    if syl.iter().any(|s| s.is_empty()) {
+        return false;
+    }
+    doc.syllables.windows(len).any(|w| w == syl.as_slice())
+}
+
+/// One character wrong, missing or extra, somewhere in the name.
+fn one_edit_away(name: &[char], w: &[char]) -> bool {
+    let n = w.len();
+    let differs_by_one = |a: &[char]| a.iter().zip(w).filter(|(x, y)| x != y).count() == 1;
+    let skip_one = |long: &[char], short: &[char]| {
+        (0..long.len()).any(|i| {
+            long[..i] == short[..i.min(short.len())] && long[i + 1..] == short[i.min(short.len())..]
+        })
+    };
+    name.windows(n).any(differs_by_one)
+        || name.windows(n + 1).any(|a| skip_one(a, w))
+        || (n > 3 && name.windows(n - 1).any(|a| skip_one(w, a)))
+}
+
+/// How well `doc` answers a term: its letters read as an item code or as
+/// pinyin, or its best wording (official ones count a little less the
+/// further down the lexicon lists them), or failing those a part of it.
+fn term_match(doc: &Doc, term: &Term) -> f32 {
+    let letters = if term.letters {
+        letters_match(doc, &term.typed)
+    } else {
+        0.0
+    };
+    let skip = usize::from(term.letters);
+    let worded = term
+        .wordings
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, w)| wording_match(doc, w) * wording_weight(i))
+        .fold(0.0, f32::max);
+    let parts = term
+        .parts
+        .iter()
+        .map(|p| 0.5 * wording_match(doc, p))
+        .fold(0.0, f32::max);
+    letters.max(worded).max(parts)
+}
+
+/// The typed word itself counts most; official wordings a little less,
+/// the lexicon's later ones least.
+fn wording_weight(i: usize) -> f32 {
+    if i == 0 {
+        1.0
+    } else {
+        0.97 - 0.03 * (i - 1).min(5) as f32
+    }
+}
+
+fn letters_match(doc: &Doc, t: &str) -> f32 {
+    if doc.code == t {
+        return 4.0;
+    }
+    if t.len() >= 3 && doc.code.contains(t) {
+        return 1.5;
+    }
+    if t.bytes().all(|b| b.is_ascii_lowercase()) {
+        let covered = (0..doc.syllables.len())
+            .filter_map(|i| segment::spell_at(t, &doc.syllables, i))
+            .max()
+            .unwrap_or(0);
+        // Two letters spell too many names to mean one.
+        if covered >= 3 || covered == 2 && t.len() >= 4 {
+            return if covered >= 3 { 0.9 } else { 0.7 };
+        }
+    }
+    0.0
+}
+
+/// The longer a word, the more it says.
+fn length_weight(term: &Term) -> f32 {
+    if term.letters {
+        1.0
+    } else {
+        (term.typed.chars().count().min(4) as f32).sqrt()
+    }
+}
+
+/// What an item that just names a thing is usually for.
+const USUAL_ACTS: &[&str] = &["申请", "申领", "首次", "设立", "签发", "核发"];
+
+fn usual(d: &Doc) -> bool {
+    USUAL_ACTS
+        .iter()
+        .any(|w| d.name_contains(&w.chars().collect::<Vec<_>>()))
+}
+
+/// Candidates in their catalogue order → indexes of the matching ones,
+/// best first. An item is kept when it scores at least a third of the best.
+pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
+    let n = docs.len() as f32;
+    // A query of hints alone ("申请") means what it says.
+    // A lone character outside the lexicon ("不", "到") is as weak as a
+    // hint: it lives inside too many other words.
+    let weak =
+        |t: &Term| t.hint || !t.letters && t.wordings.len() == 1 && t.typed.chars().count() == 1;
+    let all_weak = query.terms.iter().all(weak);
+    let leans = |t: &Term| weak(t) && !all_weak;
+    let matches: Vec<Vec<f32>> = query
+        .terms
+        .iter()
+        .map(|t| docs.iter().map(|d| term_match(d, t)).collect())
+        .collect();
+    let weights: Vec<f32> = query
+        .terms
+        .iter()
+        .zip(&matches)
+        .map(|(t, m)| {
+            let df = m.iter().filter(|&&s| s > 0.0).count() as f32;
+            let hint = if leans(t) { 0.15 } else { 1.0 };
+            ((n + 1.0) / (df + 0.5)).ln().max(0.1) * length_weight(t) * hint
+        })
+        .collect();
+    // Hints lean the order but an item is not worse for lacking them.
+    let counted: Vec<bool> = query.terms.iter().map(|t| !leans(t)).collect();
+    let total: f32 = weights
+        .iter()
+        .zip(&counted)
+        .filter(|(_, c)| **c)
+        .map(|(w, _)| w)
+        .sum();
+    let mut scored: Vec<(usize, f32)> = (0..docs.len())
+        .map(|i| {
+            let mut per_term: Vec<f32> = matches.iter().map(|m| m[i]).collect();
+            // A phrase found whole (even mistyped) answers all its words.
+            for p in &query.phrases {
+                let s = wording_match(&docs[i], &p.text);
+                if s > 0.0 {
+                    for t in p.terms.clone() {
+                        per_term[t] = per_term[t].max(s);
+                    }
+                }
+            }
+            let got: f32 = per_term.iter().zip(&weights).map(|(m, w)| m * w).sum();
+            let covered: f32 = per_term
+                .iter()
+                .zip(&weights)
+                .zip(&counted)
+                .filter(|((m, _), c)| **m > 0.0 && **c)
+                .map(|((_, w), _)| w)
+                .sum();
+            let coverage = if total > 0.0 { covered / total } else { 0.0 };
+            let only_hints = per_term.iter().zip(&counted).all(|(m, c)| *m == 0.0 || !c);
+            if only_hints {
+                return (i, 0.0);
+            }
+            // A long name (a "一件事" bundle) contains many words without
+            // being about each; the usual act leans ahead of the rarer ones.
+            let long = docs[i].length.saturating_sub(10) as f32;
+            let usual = if usual(&docs[i]) { 1.04 } else { 1.0 };
+            (
+                i,
+                got * (0.4 + 0.6 * coverage) * usual / (1.0 + 0.015 * long),
+            )
+        })
+        .filter(|(_, s)| *s > 0.0)
+        .collect();
+    let best = scored.iter().map(|(_, s)| *s).fold(0.0, f32::max);
+    scored.retain(|(_, s)| *s >= best / 3.0);
+    scored.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(docs[a.0].name.len().cmp(&docs[b.0].name.len()))
+            .then(a.0.cmp(&b.0))
+    });
+    scored.into_iter().map(|(i, _)| i).collect()
+}
+
+/// When nothing matches: the items sharing the most characters with the
+/// query, so the resident has somewhere to go.
+pub fn nearest(chars: &[char], docs: &[Arc<Doc>], limit: usize) -> Vec<usize> {
+    let mut scored: Vec<(usize, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (i, chars.iter().filter(|c| d.name.contains(c)).count()))
+        .filter(|(_, s)| *s > 0)
+        .collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.into_iter().take(limit).map(|(i, _)| i).collect()
+}
