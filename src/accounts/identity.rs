@@ -225,13 +225,18 @@ pub async fn identify(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let is_form = req
+        let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+            .unwrap_or_default();
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        // A file upload's body is not read here: its form carries the
+        // token in the action's query string instead.
+        let is_upload = content_type.starts_with("multipart/form-data");
         let sent = match header_token {
             Some(t) => Some(t),
+            None if is_upload => form_token(req.query_string().as_bytes()),
             None if is_form => {
                 let body = req.extract::<web::Bytes>().await?;
                 let token = form_token(&body);

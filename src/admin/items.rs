@@ -6,8 +6,11 @@ use diesel::prelude::*;
 
 use super::Scope;
 use super::editor::{self, At, Editor, ListQuery};
-use crate::catalog::edit::{ItemForm, SaveError, materials_text, save_item};
-use crate::catalog::models::{Category, Delivery, Department, ServiceItem, Subject};
+use crate::catalog::edit::{GuideForm, ItemForm, SaveError, materials_text, save_item};
+use crate::catalog::models::{
+    Category, Delivery, Department, Scope as GuideScope, ServiceFile, ServiceGuide, ServiceItem,
+    Subject,
+};
 use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
@@ -41,9 +44,16 @@ pub struct ItemFormPage {
     form: ItemForm,
     errors: FormErrors,
     departments: Vec<Department>,
+    files: Vec<ServiceFile>,
 }
 
 impl ItemFormPage {
+    fn scopes(&self) -> Vec<(String, String)> {
+        GuideScope::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), c.label(self.ctx.lang)))
+            .collect()
+    }
     fn categories(&self) -> Vec<(String, String)> {
         Category::ALL
             .iter()
@@ -131,6 +141,7 @@ impl Editor for Items {
     fn load(conn: &mut DbConn, scope: &Scope, id: ServiceId) -> AppResult<(ItemForm, Hall)> {
         let (i, hall) = scope.own_item(conn, id)?;
         let materials = materials_text(&catalog_repo::materials_of(conn, i.id)?);
+        let guide = GuideForm::of(&catalog_repo::guide_of(conn, i.id)?);
         let form = ItemForm {
             code: i.code,
             name: i.name,
@@ -151,6 +162,7 @@ impl Editor for Items {
             avg_service_minutes: i.avg_service_minutes.to_string(),
             active: i.active.then(|| "on".into()),
             materials,
+            guide,
         };
         Ok((form, hall))
     }
@@ -174,6 +186,7 @@ impl Editor for Items {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             materials: "申请人居民身份证 | 原件".into(),
+            guide: GuideForm::of(&ServiceGuide::default()),
             ..Default::default()
         }
     }
@@ -198,6 +211,10 @@ impl Editor for Items {
             ctx,
             hall: at.hall.clone(),
             id: at.id.map(|i| i.0),
+            files: match at.id {
+                Some(i) => catalog_repo::files_of(conn, i)?,
+                None => Vec::new(),
+            },
             form,
             errors,
         })

@@ -13,6 +13,7 @@ pub mod departments;
 pub mod editor;
 pub mod halls;
 pub mod hours;
+pub mod item_files;
 pub mod items;
 pub mod matrix;
 pub mod messages;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     calendar::configure(cfg);
     departments::configure(cfg);
     windows::configure(cfg);
+    item_files::configure(cfg);
     items::configure(cfg);
     matrix::configure(cfg);
     accounts::configure(cfg);

@@ -100,6 +100,7 @@ mod tests {
             parent_id: None,
             address: String::new(),
             phone: String::new(),
+            complaint_phone: "12345".into(),
             slot_minutes: 30,
             slot_capacity: 4,
             online_share_percent: 50,

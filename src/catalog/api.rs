@@ -7,11 +7,13 @@ use std::str::FromStr;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 
-use super::models::{Category, Delivery, MaterialForm, Subject};
+use super::models::{
+    Category, Delivery, FileKind, MaterialForm, Medium, Necessity, ServiceGuide, Source, Subject,
+};
 use super::repo::{self, ServiceFilter};
 use super::search;
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
+use crate::db::ids::{DepartmentId, FileId, HallId, ServiceId, WindowId};
 use crate::error::{AppError, AppResult};
 use crate::hall::models::HallLevel;
 use crate::hall::repo as hall_repo;
@@ -244,6 +246,20 @@ struct MaterialJson {
     form: MaterialForm,
     copies: String,
     note: String,
+    medium: Medium,
+    necessity: Necessity,
+    source: Source,
+}
+
+#[derive(Serialize)]
+struct FileJson {
+    id: FileId,
+    kind: FileKind,
+    title: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i32,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -263,7 +279,14 @@ struct ServiceDetailJson {
     department_name: String,
     fee: String,
     description: String,
+    department_phone: String,
+    complaint_phone: String,
+    /// The 办事指南 fields: legal basis, conditions, visits, online,
+    /// by post, scope, fee basis, result and its delivery.
+    #[serde(flatten)]
+    guide: ServiceGuide,
     materials: Vec<MaterialJson>,
+    files: Vec<FileJson>,
     window_numbers: Vec<i32>,
     windows: Vec<WindowRefJson>,
 }
@@ -283,8 +306,25 @@ async fn get_service(
             let materials = repo::materials_of(conn, id)?;
             let windows = repo::windows_serving(conn, id)?;
             let windows_empty = windows.is_empty();
+            let hall = hall_repo::find_hall(conn, item.hall_id)?.ok_or(AppError::NotFound)?;
+            let files = repo::files_of(conn, id)?;
             Ok(ServiceDetailJson {
                 department_name: department.name,
+                department_phone: department.phone,
+                complaint_phone: hall.complaint_phone,
+                guide: repo::guide_of(conn, id)?,
+                files: files
+                    .into_iter()
+                    .map(|f| FileJson {
+                        url: format!("/services/{id}/files/{}", f.id),
+                        id: f.id,
+                        kind: f.kind,
+                        title: f.title,
+                        file_name: f.file_name,
+                        content_type: f.content_type,
+                        size_bytes: f.size_bytes,
+                    })
+                    .collect(),
                 fee: item.fee.clone(),
                 description: item.description.clone(),
                 materials: materials
@@ -295,6 +335,9 @@ async fn get_service(
                         form: m.form,
                         copies: m.copies,
                         note: m.note,
+                        medium: m.medium,
+                        necessity: m.necessity,
+                        source: m.source,
                     })
                     .collect(),
                 window_numbers: windows.iter().map(|w| w.window.number).collect(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::labels::ZhLabel;
-use super::models::{MaterialForm, ServiceItem};
+use super::models::{Material, ServiceGuide, ServiceItem};
 use super::sheet::{self, DepartmentRow, ItemRow, Kind, MaterialRow, MatrixRow, WindowRow};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId};
@@ -110,13 +110,14 @@ fn windows_sheet(conn: &mut DbConn, codes: &Codes) -> QueryResult<Vec<Vec<String
 }
 
 fn items(conn: &mut DbConn, codes: &Codes) -> QueryResult<Vec<Vec<String>>> {
-    let list: Vec<ServiceItem> = service_items::table
+    let list: Vec<(ServiceItem, ServiceGuide)> = service_items::table
         .order((service_items::hall_id, service_items::code))
-        .select(ServiceItem::as_select())
+        .select((ServiceItem::as_select(), ServiceGuide::as_select()))
         .load(conn)?;
+    let yes = |b: bool| if b { "是" } else { "否" }.to_string();
     let rows: Vec<ItemRow> = list
         .into_iter()
-        .map(|i| ItemRow {
+        .map(|(i, g)| ItemRow {
             hall: codes.hall(i.hall_id),
             code: i.code,
             name: i.name,
@@ -127,19 +128,24 @@ fn items(conn: &mut DbConn, codes: &Codes) -> QueryResult<Vec<Vec<String>>> {
             promised_days: i.promised_days,
             fee: i.fee,
             subject: i.subject.zh_label().to_string(),
-            bookable_online: if i.bookable_online {
-                "是".into()
-            } else {
-                "否".into()
-            },
+            bookable_online: yes(i.bookable_online),
             description: i.description,
+            legal_basis: Some(g.legal_basis),
+            conditions: Some(g.conditions),
+            visits: Some(g.visits.to_string()),
+            online: Some(yes(g.online)),
+            by_post: Some(yes(g.by_post)),
+            scope: Some(g.scope.zh_label().to_string()),
+            fee_basis: Some(g.fee_basis),
+            result: Some(g.result),
+            result_delivery: Some(g.result_delivery),
         })
         .collect();
     Ok(sheet::write(rows))
 }
 
 fn materials(conn: &mut DbConn, codes: &Codes) -> QueryResult<Vec<Vec<String>>> {
-    let list: Vec<(HallId, String, i32, String, String, String, String)> = service_materials::table
+    let list: Vec<(HallId, String, Material)> = service_materials::table
         .inner_join(service_items::table)
         .order((
             service_items::hall_id,
@@ -149,29 +155,23 @@ fn materials(conn: &mut DbConn, codes: &Codes) -> QueryResult<Vec<Vec<String>>> 
         .select((
             service_items::hall_id,
             service_items::code,
-            service_materials::position,
-            service_materials::name,
-            service_materials::form,
-            service_materials::copies,
-            service_materials::note,
+            Material::as_select(),
         ))
         .load(conn)?;
     let rows: Vec<MaterialRow> = list
         .into_iter()
-        .map(
-            |(h, item, position, name, form, copies, note)| MaterialRow {
-                hall: codes.hall(h),
-                item,
-                position,
-                name,
-                form: form
-                    .parse::<MaterialForm>()
-                    .map(|f| f.zh_label().to_string())
-                    .unwrap_or(form),
-                copies,
-                note,
-            },
-        )
+        .map(|(h, item, m)| MaterialRow {
+            hall: codes.hall(h),
+            item,
+            position: m.position,
+            name: m.name,
+            form: m.form.zh_label().to_string(),
+            copies: m.copies,
+            medium: m.medium.zh_label().to_string(),
+            necessity: m.necessity.zh_label().to_string(),
+            source: m.source.zh_label().to_string(),
+            note: m.note,
+        })
         .collect();
     Ok(sheet::write(rows))
 }

@@ -9,11 +9,13 @@ use diesel::prelude::*;
 
 use super::edit::matrix::{Pairs, set_window_items};
 use super::edit::{
-    Booked, DepartmentForm, ItemForm, MaterialLine, SaveError, Target, WindowForm, Written,
-    write_department, write_item, write_materials, write_window,
+    Booked, DepartmentForm, GuideForm, ItemForm, MaterialLine, SaveError, Target, WindowForm,
+    Written, write_department, write_item, write_materials, write_window,
 };
 use super::labels::yes_no;
-use super::sheet::{self, BadRow, DepartmentRow, ItemRow, Kind, MaterialRow, MatrixRow, WindowRow};
+use super::sheet::{
+    self, BadRow, DepartmentRow, ItemRow, Kind, MaterialRow, MatrixRow, WindowRow, column,
+};
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{departments, halls, service_items, windows};
 use crate::db::{DbConn, write_transaction};
@@ -59,31 +61,6 @@ impl From<diesel::result::Error> for ImportError {
 impl From<BadRow> for ImportError {
     fn from(b: BadRow) -> Self {
         ImportError::Row(b)
-    }
-}
-
-/// The spreadsheet column of each form field, per file.
-fn column(kind: Kind, field: &str) -> &'static str {
-    match (kind, field) {
-        (Kind::Departments, "code") => "编码",
-        (Kind::Departments | Kind::Windows, "name") => "名称",
-        (Kind::Departments, "short_name") => "简称",
-        (Kind::Departments, "phone") => "咨询电话",
-        (Kind::Windows | Kind::Matrix, "number") => "窗口号",
-        (Kind::Windows, "zone") => "分区",
-        (_, "department_id") => "部门",
-        (Kind::Items, "name") => "事项名称",
-        (Kind::Items | Kind::Matrix, "code") => "事项编码",
-        (Kind::Items, "category") => "事项类型",
-        (Kind::Items, "delivery") => "办件类型",
-        (Kind::Items, "legal_days") => "法定时限",
-        (Kind::Items, "promised_days") => "承诺时限",
-        (Kind::Items, "fee") => "收费",
-        (Kind::Items, "subject") => "服务对象",
-        (Kind::Items, "description") => "事项说明",
-        (Kind::Materials, "form") => "材料形式",
-        (Kind::Materials, _) => "材料名称",
-        _ => "",
     }
 }
 
@@ -300,6 +277,10 @@ fn items_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summary,
         let department = refs.department(conn, hall, &r.department, line)?;
         let bookable = yes_no(&r.bookable_online)
             .ok_or_else(|| BadRow::new(line, "网上预约", "import-error-value"))?;
+        let guide = r
+            .guide_form()
+            .map_err(|column| BadRow::new(line, column, "import-error-value"))?;
+        let has_guide = guide.is_some();
         let form = ItemForm {
             code: r.code,
             name: r.name,
@@ -312,6 +293,7 @@ fn items_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summary,
             subject: r.subject,
             description: r.description,
             bookable_online: bookable.then(String::new),
+            guide: guide.unwrap_or_else(|| GuideForm::of(&Default::default())),
             ..ItemForm::default()
         };
         let mut v = form
@@ -320,6 +302,9 @@ fn items_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summary,
         // A 事项清单 carries neither the hall-floor settings, nor the
         // materials (their own file), nor the active flag: all kept.
         (v.floor, v.materials, v.active) = (None, None, None);
+        if !has_guide {
+            v.guide = None;
+        }
         let (_, w) =
             write_item(conn, hall, Target::ByKey, &v).map_err(|e| refused(Kind::Items, line, e))?;
         s.count(w);
@@ -333,14 +318,18 @@ fn materials_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summ
     for (line, r) in sheet::read::<MaterialRow>(text)? {
         let hall = refs.hall(conn, &r.hall, line)?;
         let item = refs.item(conn, hall, &r.item, line)?;
-        let m = MaterialLine::new(&r.name, &r.form, &r.copies, &r.note).map_err(|key| {
-            let field = if key == "admin-error-material-form" {
-                "form"
-            } else {
-                "name"
-            };
-            BadRow::new(line, column(Kind::Materials, field), key)
-        })?;
+        let m = MaterialLine::new(&r.name, &r.form, &r.copies, &r.note)
+            .and_then(|m| m.with_kinds(&r.medium, &r.necessity, &r.source))
+            .map_err(|key| {
+                let field = match key {
+                    "admin-error-material-form" => "form",
+                    "admin-error-material-medium" => "medium",
+                    "admin-error-material-necessity" => "necessity",
+                    "admin-error-material-source" => "source",
+                    _ => "name",
+                };
+                BadRow::new(line, column(Kind::Materials, field), key)
+            })?;
         per_item
             .entry(item)
             .or_default()

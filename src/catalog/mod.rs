@@ -4,6 +4,7 @@
 pub mod api;
 pub mod edit;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod labels;
 pub mod models;

@@ -1,8 +1,10 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::ids::{DepartmentId, HallId, MaterialId, ServiceId, WindowId, ZoneId};
-use crate::db::schema::{departments, service_items, service_materials, window_services, windows};
+use crate::db::ids::{DepartmentId, FileId, HallId, MaterialId, ServiceId, WindowId, ZoneId};
+use crate::db::schema::{
+    departments, service_files, service_items, service_materials, window_services, windows,
+};
 use crate::i18n::Lang;
 use crate::text_enum;
 
@@ -42,6 +44,44 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// 通办范围: where else the item can be handled.
+    Scope {
+        City = "city",
+        Region = "region",
+        CrossProvince = "cross_province",
+    }
+);
+
+text_enum!(
+    /// Whether a material is handed in on paper, electronically, or either.
+    Medium {
+        Paper = "paper",
+        Electronic = "electronic",
+        Either = "either",
+    }
+);
+
+text_enum!(
+    /// 必要性: always needed, may follow later (容缺), or only in a stated
+    /// situation (情形).
+    Necessity {
+        Required = "required",
+        Deferrable = "deferrable",
+        Conditional = "conditional",
+    }
+);
+
+text_enum!(
+    /// 来源渠道: who produces the document.
+    Source {
+        Applicant = "applicant",
+        Government = "government",
+        Agency = "agency",
+        Shared = "shared",
+    }
+);
+
 /// Labels come from the translation layer: `category-licensing`, …
 macro_rules! labelled {
     ($($ty:ident => $prefix:literal),*) => {$(
@@ -55,7 +95,11 @@ macro_rules! labelled {
         }
     )*};
 }
-labelled!(Category => "category", Delivery => "delivery", Subject => "subject", MaterialForm => "form");
+labelled!(
+    Category => "category", Delivery => "delivery", Subject => "subject", MaterialForm => "form",
+    Scope => "scope", Medium => "medium", Necessity => "necessity", Source => "source",
+    FileKind => "file-kind"
+);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = departments)]
@@ -148,6 +192,58 @@ impl ServiceItem {
     }
 }
 
+/// The 办事指南 fields of the national 实施清单 beyond the item's basics:
+/// what a resident needs to know before the trip.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = service_items)]
+pub struct ServiceGuide {
+    /// 设定依据
+    pub legal_basis: String,
+    /// 受理条件
+    pub conditions: String,
+    /// 到办事现场次数: 0 零跑腿, 1 最多跑一次, more when the law requires.
+    pub visits: i32,
+    /// 是否网办
+    pub online: bool,
+    /// 是否支持物流快递 (证照寄递)
+    pub by_post: bool,
+    #[diesel(deserialize_as = String)]
+    pub scope: Scope,
+    /// 收费依据 (the 收费标准 is the item's `fee`)
+    pub fee_basis: String,
+    /// 审批结果: the certificate or document the applicant receives.
+    pub result: String,
+    /// How the result reaches the applicant.
+    pub result_delivery: String,
+}
+
+impl Default for ServiceGuide {
+    fn default() -> Self {
+        ServiceGuide {
+            legal_basis: String::new(),
+            conditions: String::new(),
+            visits: 1,
+            online: false,
+            by_post: false,
+            scope: Scope::City,
+            fee_basis: String::new(),
+            result: String::new(),
+            result_delivery: String::new(),
+        }
+    }
+}
+
+impl ServiceGuide {
+    /// "零跑腿", "最多跑一次" or "需到现场 2 次".
+    pub fn visits_label(&self, lang: Lang) -> String {
+        match self.visits {
+            0 => lang.t("visits-zero"),
+            1 => lang.t("visits-one"),
+            n => lang.tn("visits-more", n.into()),
+        }
+    }
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = service_items)]
 pub struct NewServiceItem<'a> {
@@ -179,7 +275,14 @@ pub struct Material {
     #[diesel(deserialize_as = String)]
     pub form: MaterialForm,
     pub copies: String,
+    /// 填报须知: how to fill it in, or the situation it is needed in.
     pub note: String,
+    #[diesel(deserialize_as = String)]
+    pub medium: Medium,
+    #[diesel(deserialize_as = String)]
+    pub necessity: Necessity,
+    #[diesel(deserialize_as = String)]
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -192,6 +295,34 @@ pub struct NewMaterial {
     pub form: MaterialForm,
     pub copies: String,
     pub note: String,
+    #[diesel(serialize_as = String)]
+    pub medium: Medium,
+    #[diesel(serialize_as = String)]
+    pub necessity: Necessity,
+    #[diesel(serialize_as = String)]
+    pub source: Source,
+}
+
+text_enum!(
+    /// A downloadable file of an item: a blank form or a filled-in example.
+    FileKind {
+        Blank = "blank",
+        Sample = "sample",
+    }
+);
+
+/// A file of an item, without its content (listed on the item page).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = service_files)]
+pub struct ServiceFile {
+    pub id: FileId,
+    pub service_id: ServiceId,
+    #[diesel(deserialize_as = String)]
+    pub kind: FileKind,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i32,
 }
 
 #[derive(Debug, Clone, Copy, Queryable, Selectable, Insertable)]
@@ -212,7 +343,12 @@ mod tests {
             .map(|c| c.label_key())
             .chain(Delivery::ALL.iter().map(|c| c.label_key()))
             .chain(Subject::ALL.iter().map(|c| c.label_key()))
-            .chain(MaterialForm::ALL.iter().map(|c| c.label_key()));
+            .chain(MaterialForm::ALL.iter().map(|c| c.label_key()))
+            .chain(Scope::ALL.iter().map(|c| c.label_key()))
+            .chain(Medium::ALL.iter().map(|c| c.label_key()))
+            .chain(Necessity::ALL.iter().map(|c| c.label_key()))
+            .chain(Source::ALL.iter().map(|c| c.label_key()))
+            .chain(FileKind::ALL.iter().map(|c| c.label_key()));
         for key in keys {
             assert!(
                 Lang::Zh.has(&key) && Lang::En.has(&key),

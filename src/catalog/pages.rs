@@ -8,7 +8,7 @@ use super::models::Category;
 use super::repo::{self, DepartmentSummary, ServiceFilter};
 use super::search;
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, HallId, ServiceId};
+use crate::db::ids::{DepartmentId, FileId, HallId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
@@ -151,24 +151,58 @@ async fn service_page(
                 repo::find_department(conn, item.department_id)?.ok_or(AppError::NotFound)?;
             let hall = hall_repo::find_hall(conn, item.hall_id)?.ok_or(AppError::NotFound)?;
             let materials = repo::materials_of(conn, item.id)?;
+            let guide = repo::guide_of(conn, item.id)?;
+            let files = repo::files_of(conn, item.id)?;
             let windows = repo::windows_serving(conn, item.id)?;
             let schedule = HallSchedule::load(conn, &hall, today, &ctx)?;
             let bookable = item.bookable_online && !windows.is_empty();
-            let facts = ServiceFacts::build(&item, bookable, &ctx);
+            let facts = ServiceFacts::build(&item, &guide, &department, bookable, &ctx);
             Ok(ServicePage {
                 bookable,
                 ctx,
                 item,
+                guide,
                 facts,
                 department,
                 hall,
                 materials,
+                files,
                 windows,
                 schedule,
             })
         })
         .await?;
     html(page)
+}
+
+/// A blank form or example of an item, always as a download (never shown
+/// inline, so an uploaded file cannot run as a page of this site).
+#[get("/services/{id}/files/{file}")]
+async fn service_file(
+    state: web::Data<AppState>,
+    path: web::Path<(ServiceId, FileId)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, file) = path.into_inner();
+    let (meta, content) = state
+        .db
+        .run(move |conn| -> AppResult<_> { Ok(crate::catalog::files::download(conn, id, file)?) })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name: String = form_urlencoded::byte_serialize(meta.file_name.as_bytes()).collect();
+    // Old browsers read the plain ASCII name; the others the UTF-8 one.
+    let ext = meta.file_name.rsplit_once('.').map_or("bin", |(_, x)| x);
+    let ascii = format!("form.{}", ext.to_ascii_lowercase());
+    Ok(HttpResponse::Ok()
+        .content_type(meta.content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                name.replace('+', "%20")
+            ),
+        ))
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(content))
 }
 
 #[get("/departments")]
@@ -282,6 +316,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home_page)
         .service(services_page)
         .service(service_page)
+        .service(service_file)
         .service(departments_page)
         .service(department_page)
         .service(halls_page);

@@ -3,12 +3,14 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::models::{Category, Department, Material, ServiceItem, Window};
+use super::models::{
+    Category, Department, Material, ServiceFile, ServiceGuide, ServiceItem, Window,
+};
 use super::search::{self, Fields, Query};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{
-    departments, service_items, service_materials, window_services, windows, zones,
+    departments, service_files, service_items, service_materials, window_services, windows, zones,
 };
 use crate::hall::models::Zone;
 
@@ -202,17 +204,15 @@ pub struct ServiceFilter {
     pub query: Query,
 }
 
-/// Active items matching the filters, in catalogue order, each with its
-/// department's names (what search reads besides the item).
-fn candidates(
-    conn: &mut DbConn,
-    filter: &ServiceFilter,
-) -> QueryResult<Vec<(ServiceItem, String, String)>> {
+/// Active items matching the filters, in catalogue order, each with what
+/// search reads besides the name: the result document, the department.
+fn candidates(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<Candidate>> {
     let mut query = service_items::table
         .inner_join(departments::table)
         .filter(service_items::active.eq(true))
         .select((
             ServiceItem::as_select(),
+            service_items::result,
             departments::name,
             departments::short_name,
         ))
@@ -234,14 +234,17 @@ fn candidates(
     query.load(conn)
 }
 
-fn fields(row: &(ServiceItem, String, String)) -> Fields<'_> {
+/// An item, its 审批结果 and its department's name and short name.
+type Candidate = (ServiceItem, String, String, String);
+
+fn fields(row: &Candidate) -> Fields<'_> {
     Fields {
         id: row.0.id,
         name: &row.0.name,
         code: &row.0.code,
-        extra: "",
-        department: &row.1,
-        department_short: &row.2,
+        extra: &row.1,
+        department: &row.2,
+        department_short: &row.3,
     }
 }
 
@@ -276,6 +279,23 @@ pub fn find_service(conn: &mut DbConn, id: ServiceId) -> QueryResult<Option<Serv
         .select(ServiceItem::as_select())
         .first(conn)
         .optional()
+}
+
+/// The item's 办事指南 fields.
+pub fn guide_of(conn: &mut DbConn, id: ServiceId) -> QueryResult<ServiceGuide> {
+    service_items::table
+        .find(id)
+        .select(ServiceGuide::as_select())
+        .first(conn)
+}
+
+/// The item's blank forms and examples, without their content.
+pub fn files_of(conn: &mut DbConn, id: ServiceId) -> QueryResult<Vec<ServiceFile>> {
+    service_files::table
+        .filter(service_files::service_id.eq(id))
+        .order((service_files::kind, service_files::id))
+        .select(ServiceFile::as_select())
+        .load(conn)
 }
 
 pub fn materials_of(conn: &mut DbConn, service: ServiceId) -> QueryResult<Vec<Material>> {

@@ -31,6 +31,7 @@ typed_id!(
     WindowId,
     ServiceId,
     MaterialId,
+    FileId,
     AccountId,
     BookingId,
     TicketId,

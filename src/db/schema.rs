@@ -34,6 +34,7 @@ diesel::table! {
         checkin_early_minutes -> Integer,
         checkin_late_minutes -> Integer,
         starvation_minutes -> Integer,
+        complaint_phone -> Text,
     }
 }
 
@@ -93,6 +94,15 @@ diesel::table! {
         walk_in_quota -> Nullable<Integer>,
         target_wait_minutes -> Nullable<Integer>,
         avg_service_minutes -> Integer,
+        legal_basis -> Text,
+        conditions -> Text,
+        visits -> Integer,
+        online -> Bool,
+        by_post -> Bool,
+        scope -> Text,
+        fee_basis -> Text,
+        result -> Text,
+        result_delivery -> Text,
     }
 }
 
@@ -105,6 +115,23 @@ diesel::table! {
         form -> Text,
         copies -> Text,
         note -> Text,
+        medium -> Text,
+        necessity -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    service_files (id) {
+        id -> Integer,
+        service_id -> Integer,
+        kind -> Text,
+        title -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        content -> Binary,
+        size_bytes -> Integer,
+        uploaded_at -> Timestamp,
     }
 }
 
@@ -393,6 +420,7 @@ diesel::joinable!(windows -> departments (department_id));
 diesel::joinable!(windows -> zones (zone_id));
 diesel::joinable!(service_items -> departments (department_id));
 diesel::joinable!(service_materials -> service_items (service_id));
+diesel::joinable!(service_files -> service_items (service_id));
 diesel::joinable!(window_services -> windows (window_id));
 diesel::joinable!(window_services -> service_items (service_id));
 diesel::joinable!(opening_hours -> halls (hall_id));
@@ -416,6 +444,7 @@ diesel::joinable!(ratings -> service_items (service_id));
 diesel::joinable!(follow_ups -> ratings (rating_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    service_files,
     settings,
     halls,
     zones,

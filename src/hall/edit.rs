@@ -30,6 +30,8 @@ pub struct HallForm {
     #[serde(default)]
     pub phone: String,
     #[serde(default)]
+    pub complaint_phone: String,
+    #[serde(default)]
     pub slot_minutes: String,
     #[serde(default)]
     pub slot_capacity: String,
@@ -49,6 +51,15 @@ pub struct HallForm {
     pub checkin_late_minutes: String,
 }
 
+/// The hall's 监督投诉电话; left empty, the 12345 hotline that takes
+/// complaints about every hall.
+fn complaint_line(typed: &str) -> String {
+    match crate::text::clean_line(typed, 30) {
+        p if p.trim().is_empty() => "12345".to_string(),
+        p => p,
+    }
+}
+
 impl HallForm {
     pub fn of(h: &Hall) -> Self {
         HallForm {
@@ -58,6 +69,7 @@ impl HallForm {
             parent_id: h.parent_id.map(|p| p.to_string()).unwrap_or_default(),
             address: h.address.clone(),
             phone: h.phone.clone(),
+            complaint_phone: h.complaint_phone.clone(),
             slot_minutes: h.slot_minutes.to_string(),
             slot_capacity: h.slot_capacity.to_string(),
             online_share_percent: h.online_share_percent.to_string(),
@@ -91,6 +103,7 @@ pub struct ValidHall {
     pub parent: Option<HallId>,
     pub address: String,
     pub phone: String,
+    pub complaint_phone: String,
     pub slot_minutes: i32,
     pub capacity: i32,
     pub share: i32,
@@ -158,6 +171,7 @@ impl HallForm {
         .map(|(field, v, min, max)| text::number(&mut e, field, v, min, max));
         let address = crate::text::clean_line(&f.address, 200);
         let phone = crate::text::clean_line(&f.phone, 30);
+        let complaint_phone = complaint_line(&f.complaint_phone);
         let (Some(level), Some(cutoff)) = (level, cutoff) else {
             return Err(e);
         };
@@ -171,6 +185,7 @@ impl HallForm {
             parent,
             address,
             phone,
+            complaint_phone,
             slot_minutes,
             capacity,
             share,
@@ -248,6 +263,7 @@ fn write_hall(
             halls::parent_id.eq(v.parent),
             halls::address.eq(&v.address),
             halls::phone.eq(&v.phone),
+            halls::complaint_phone.eq(&v.complaint_phone),
             halls::slot_minutes.eq(v.slot_minutes),
             halls::slot_capacity.eq(v.capacity),
             halls::online_share_percent.eq(v.share),

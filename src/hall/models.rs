@@ -51,6 +51,8 @@ pub struct Hall {
     pub checkin_early_minutes: i32,
     pub checkin_late_minutes: i32,
     pub starvation_minutes: i32,
+    /// 监督投诉电话 (12345 unless the hall has its own).
+    pub complaint_phone: String,
 }
 
 impl Hall {
@@ -70,6 +72,7 @@ pub struct NewHall<'a> {
     pub parent_id: Option<HallId>,
     pub address: &'a str,
     pub phone: &'a str,
+    pub complaint_phone: &'a str,
     pub slot_minutes: i32,
     pub slot_capacity: i32,
     pub online_share_percent: i32,

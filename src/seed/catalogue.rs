@@ -92,6 +92,8 @@ struct HallRow {
     slot_capacity: i32,
     #[serde(rename = "网上预约占比")]
     online_share_percent: i32,
+    #[serde(rename = "监督投诉电话", default)]
+    complaint_phone: String,
 }
 
 #[derive(Deserialize)]
@@ -208,6 +210,11 @@ fn seed_halls(
                 parent_id,
                 address: &r.address,
                 phone: &r.phone,
+                complaint_phone: if r.complaint_phone.is_empty() {
+                    "12345"
+                } else {
+                    &r.complaint_phone
+                },
                 slot_minutes: r.slot_minutes,
                 slot_capacity: r.slot_capacity,
                 online_share_percent: r.online_share_percent,

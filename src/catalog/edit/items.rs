@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::materials::{MaterialLine, parse_materials, write_materials};
 use super::{SaveError, Target, Written, active_box, department_of_hall, resolve};
 use crate::catalog::labels::ZhLabel;
-use crate::catalog::models::{Category, Delivery, ServiceItem, Subject};
+use crate::catalog::models::{Category, Delivery, Scope, ServiceGuide, ServiceItem, Subject};
 use crate::db::ids::{DepartmentId, HallId, ServiceId};
 use crate::db::schema::service_items;
 use crate::db::{DbConn, write_transaction};
@@ -44,6 +44,70 @@ pub struct ItemForm {
     /// One material a line: `name | form | copies | note`.
     #[serde(default)]
     pub materials: String,
+    #[serde(flatten)]
+    pub guide: GuideForm,
+}
+
+/// The 办事指南 fields as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct GuideForm {
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub conditions: String,
+    #[serde(default)]
+    pub visits: String,
+    pub online: Option<String>,
+    pub by_post: Option<String>,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub fee_basis: String,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub result_delivery: String,
+}
+
+impl GuideForm {
+    pub fn of(g: &ServiceGuide) -> GuideForm {
+        GuideForm {
+            legal_basis: g.legal_basis.clone(),
+            conditions: g.conditions.clone(),
+            visits: g.visits.to_string(),
+            online: g.online.then(String::new),
+            by_post: g.by_post.then(String::new),
+            scope: g.scope.as_str().to_string(),
+            fee_basis: g.fee_basis.clone(),
+            result: g.result.clone(),
+            result_delivery: g.result_delivery.clone(),
+        }
+    }
+
+    fn validate(&self, e: &mut FieldErrors) -> Option<ServiceGuide> {
+        let legal_basis = text::optional(e, "legal_basis", &self.legal_basis, 1000);
+        let conditions = text::optional(e, "conditions", &self.conditions, 2000);
+        // Left empty: the usual 最多跑一次, handled across the city.
+        let visits = text::optional_number(e, "visits", &self.visits, 0, 9).unwrap_or(1);
+        let scope = match self.scope.trim() {
+            "" => Some(Scope::City),
+            s => choice::<Scope>(e, "scope", s),
+        };
+        let fee_basis = text::optional(e, "fee_basis", &self.fee_basis, 500);
+        let result = text::optional(e, "result", &self.result, 200);
+        let result_delivery = text::optional(e, "result_delivery", &self.result_delivery, 200);
+        Some(ServiceGuide {
+            legal_basis,
+            conditions,
+            visits,
+            online: self.online.is_some(),
+            by_post: self.by_post.is_some(),
+            scope: scope?,
+            fee_basis,
+            result,
+            result_delivery,
+        })
+    }
 }
 
 /// How the hall floor handles an item: walk-in quota, target wait, the
@@ -71,6 +135,8 @@ pub struct ValidItem {
     pub bookable_online: bool,
     /// `None` (spreadsheets do not carry them): left as they are.
     pub floor: Option<Floor>,
+    /// `None` (an older 事项清单 without these columns): left as they are.
+    pub guide: Option<ServiceGuide>,
     pub materials: Option<Vec<MaterialLine>>,
     pub active: Option<bool>,
 }
@@ -84,6 +150,33 @@ fn choice<T: ZhLabel>(e: &mut FieldErrors, field: &'static str, value: &str) -> 
 }
 
 impl ItemForm {
+    fn floor(&self, e: &mut FieldErrors) -> Floor {
+        Floor {
+            walk_in_quota: text::optional_number(
+                e,
+                "walk_in_quota",
+                &self.walk_in_quota,
+                0,
+                10_000,
+            ),
+            target_wait_minutes: text::optional_number(
+                e,
+                "target_wait_minutes",
+                &self.target_wait_minutes,
+                1,
+                600,
+            ),
+            avg_service_minutes: text::optional_number(
+                e,
+                "avg_service_minutes",
+                &self.avg_service_minutes,
+                1,
+                240,
+            )
+            .unwrap_or(10),
+        }
+    }
+
     /// `allowed(d)`: whether the editor may use department d.
     pub fn validate(
         &self,
@@ -111,30 +204,8 @@ impl ItemForm {
         }
         let fee = text::optional(&mut e, "fee", &self.fee, 100);
         let description = text::optional(&mut e, "description", &self.description, 2000);
-        let floor = Floor {
-            walk_in_quota: text::optional_number(
-                &mut e,
-                "walk_in_quota",
-                &self.walk_in_quota,
-                0,
-                10_000,
-            ),
-            target_wait_minutes: text::optional_number(
-                &mut e,
-                "target_wait_minutes",
-                &self.target_wait_minutes,
-                1,
-                600,
-            ),
-            avg_service_minutes: text::optional_number(
-                &mut e,
-                "avg_service_minutes",
-                &self.avg_service_minutes,
-                1,
-                240,
-            )
-            .unwrap_or(10),
-        };
+        let floor = self.floor(&mut e);
+        let guide = self.guide.validate(&mut e);
         let materials = parse_materials(&self.materials)
             .map_err(|k| e.push(("materials", k)))
             .unwrap_or_default();
@@ -157,6 +228,7 @@ impl ItemForm {
                     description,
                     bookable_online: self.bookable_online.is_some(),
                     floor: Some(floor),
+                    guide,
                     materials: Some(materials),
                     active: active_box(editing, &self.active),
                 })
@@ -251,6 +323,14 @@ pub fn write_item(
         if written != Written::Unchanged {
             write_floor_and_active(conn, id, v)?;
         }
+        if let Some(g) = &v.guide
+            && crate::catalog::repo::guide_of(conn, id)? != *g
+        {
+            write_guide(conn, id, g)?;
+            if written == Written::Unchanged {
+                written = Written::Updated;
+            }
+        }
         if let Some(list) = &v.materials
             && write_materials(conn, id, list)?
             && written == Written::Unchanged
@@ -274,6 +354,22 @@ pub fn save_item(
         .map_err(SaveError::Invalid)?;
     let target = id.map_or(Target::New, Target::Existing);
     Ok(write_item(conn, hall, target, &v)?.0)
+}
+
+fn write_guide(conn: &mut DbConn, id: ServiceId, g: &ServiceGuide) -> QueryResult<usize> {
+    diesel::update(service_items::table.find(id))
+        .set((
+            service_items::legal_basis.eq(&g.legal_basis),
+            service_items::conditions.eq(&g.conditions),
+            service_items::visits.eq(g.visits),
+            service_items::online.eq(g.online),
+            service_items::by_post.eq(g.by_post),
+            service_items::scope.eq(g.scope.as_str()),
+            service_items::fee_basis.eq(&g.fee_basis),
+            service_items::result.eq(&g.result),
+            service_items::result_delivery.eq(&g.result_delivery),
+        ))
+        .execute(conn)
 }
 
 /// What only the form carries: the hall-floor settings and the active flag.

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::SaveError;
 use crate::catalog::labels::ZhLabel;
-use crate::catalog::models::{Material, MaterialForm, NewMaterial};
+use crate::catalog::models::{Material, MaterialForm, Medium, Necessity, NewMaterial, Source};
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::db::schema::service_materials;
@@ -15,7 +15,11 @@ pub struct MaterialLine {
     pub name: String,
     pub form: MaterialForm,
     pub copies: String,
+    /// 填报须知
     pub note: String,
+    pub medium: Medium,
+    pub necessity: Necessity,
+    pub source: Source,
 }
 
 /// The most materials one item may list.
@@ -43,7 +47,51 @@ impl MaterialLine {
             form,
             copies: text::clean_line(copies, 50),
             note: text::clean_line(note, 200),
+            medium: Medium::Paper,
+            necessity: Necessity::Required,
+            source: Source::Applicant,
         })
+    }
+
+    /// Sets 纸质/电子, 必要性 and 来源渠道 by label or code; empty keeps the
+    /// usual (paper, required, the applicant's own).
+    pub fn with_kinds(
+        mut self,
+        medium: &str,
+        necessity: &str,
+        source: &str,
+    ) -> Result<MaterialLine, &'static str> {
+        fn pick<T: ZhLabel>(v: &str, keep: T, key: &'static str) -> Result<T, &'static str> {
+            if v.trim().is_empty() {
+                Ok(keep)
+            } else {
+                T::from_label(v).ok_or(key)
+            }
+        }
+        self.medium = pick(medium, self.medium, "admin-error-material-medium")?;
+        self.necessity = pick(necessity, self.necessity, "admin-error-material-necessity")?;
+        self.source = pick(source, self.source, "admin-error-material-source")?;
+        Ok(self)
+    }
+
+    /// Reads the parts after name, form and copies: each of medium,
+    /// necessity and source is known by its label, whatever the order;
+    /// the rest is the note.
+    fn with_parts(mut self, parts: &[&str]) -> MaterialLine {
+        let mut note = Vec::new();
+        for p in parts.iter().filter(|p| !p.is_empty()) {
+            if let Some(m) = Medium::from_label(p) {
+                self.medium = m;
+            } else if let Some(n) = Necessity::from_label(p) {
+                self.necessity = n;
+            } else if let Some(s) = Source::from_label(p) {
+                self.source = s;
+            } else {
+                note.push(*p);
+            }
+        }
+        self.note = text::clean_line(&note.join(" | "), 200);
+        self
     }
 
     fn of(m: &Material) -> MaterialLine {
@@ -52,6 +100,9 @@ impl MaterialLine {
             form: m.form,
             copies: m.copies.clone(),
             note: m.note.clone(),
+            medium: m.medium,
+            necessity: m.necessity,
+            source: m.source,
         }
     }
 }
@@ -62,7 +113,8 @@ pub fn parse_materials(text: &str) -> Result<Vec<MaterialLine>, &'static str> {
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let parts: Vec<&str> = line.split(['|', '｜']).map(str::trim).collect();
         let part = |i: usize| parts.get(i).copied().unwrap_or("");
-        out.push(MaterialLine::new(part(0), part(1), part(2), part(3))?);
+        let line = MaterialLine::new(part(0), part(1), part(2), "")?;
+        out.push(line.with_parts(parts.get(3..).unwrap_or_default()));
     }
     if out.len() > MAX_MATERIALS {
         return Err("admin-error-too-long");
@@ -73,14 +125,22 @@ pub fn parse_materials(text: &str) -> Result<Vec<MaterialLine>, &'static str> {
 pub fn materials_text(list: &[Material]) -> String {
     list.iter()
         .map(|m| {
-            let mut s = format!("{} | {}", m.name, m.form.zh_label());
-            if !m.copies.is_empty() || !m.note.is_empty() {
-                s.push_str(&format!(" | {}", m.copies));
+            let mut parts = vec![m.name.as_str(), m.form.zh_label()];
+            let kinds = [
+                (m.medium != Medium::Paper).then(|| m.medium.zh_label()),
+                (m.necessity != Necessity::Required).then(|| m.necessity.zh_label()),
+                (m.source != Source::Applicant).then(|| m.source.zh_label()),
+            ];
+            let rest: Vec<&str> = kinds
+                .into_iter()
+                .flatten()
+                .chain((!m.note.is_empty()).then_some(m.note.as_str()))
+                .collect();
+            if !m.copies.is_empty() || !rest.is_empty() {
+                parts.push(&m.copies);
             }
-            if !m.note.is_empty() {
-                s.push_str(&format!(" | {}", m.note));
-            }
-            s
+            parts.extend(rest);
+            parts.join(" | ")
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -122,6 +182,9 @@ pub fn write_materials(
             form: m.form,
             copies: m.copies.clone(),
             note: m.note.clone(),
+            medium: m.medium,
+            necessity: m.necessity,
+            source: m.source,
         })
         .collect();
     // Multi-row inserts do not compile through `MultiConnection`.
@@ -150,8 +213,27 @@ mod tests {
                 name: "户口簿".into(),
                 form: MaterialForm::Copy,
                 copies: "1份".into(),
-                note: String::new()
+                note: String::new(),
+                medium: Medium::Paper,
+                necessity: Necessity::Required,
+                source: Source::Applicant,
             }
+        );
+        let full =
+            parse_materials("营业执照 | 原件 | 1份 | 容缺 | 电子 | 政府部门核发 | 可后补").unwrap();
+        assert_eq!(
+            (
+                full[0].medium,
+                full[0].necessity,
+                full[0].source,
+                full[0].note.as_str()
+            ),
+            (
+                Medium::Electronic,
+                Necessity::Deferrable,
+                Source::Government,
+                "可后补"
+            )
         );
         assert_eq!(list[2].note, "白底");
         assert_eq!(list[3].form, MaterialForm::Original);

@@ -17,7 +17,7 @@ use crate::db::schema::{departments, service_items, windows, zones};
 use crate::db::{DbConn, write_transaction};
 use crate::text::{self, FieldErrors};
 
-pub use items::{ItemForm, ValidItem, save_item, write_item};
+pub use items::{GuideForm, ItemForm, ValidItem, save_item, write_item};
 pub use materials::{MaterialLine, materials_text, parse_materials, write_materials};
 pub use matrix::save_matrix;
 

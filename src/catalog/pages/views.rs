@@ -4,7 +4,9 @@
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
-use crate::catalog::models::{Category, Department, Material, ServiceItem};
+use crate::catalog::models::{
+    Category, Department, Material, ServiceFile, ServiceGuide, ServiceItem,
+};
 use crate::catalog::repo::{DepartmentSummary, HallFigures, WindowPlace};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, ServiceId};
@@ -202,14 +204,23 @@ impl ServicesPage {
     }
 }
 
-/// The facts table of an item, as label / value pairs.
+/// The facts of an item's 办事指南, as label / value pairs: what a resident
+/// weighs first, then the particulars (codes, legal basis) folded away.
 pub struct ServiceFacts {
     pub rows: Vec<(String, String)>,
+    pub particulars: Vec<(String, String)>,
 }
 
 impl ServiceFacts {
-    pub fn build(item: &ServiceItem, bookable: bool, ctx: &PageCtx) -> Self {
-        let fee = if item.fee.is_empty() || item.fee == "免费" {
+    pub fn build(
+        item: &ServiceItem,
+        guide: &ServiceGuide,
+        department: &Department,
+        bookable: bool,
+        ctx: &PageCtx,
+    ) -> Self {
+        let free = item.fee.is_empty() || item.fee == "免费";
+        let fee = if free {
             ctx.t("fee-free")
         } else {
             item.fee.clone()
@@ -221,18 +232,36 @@ impl ServiceFacts {
         } else {
             ctx.t("bookable-no")
         };
-        ServiceFacts {
-            rows: vec![
-                (ctx.t("fact-code"), item.code.clone()),
-                (ctx.t("fact-category"), item.category.label(ctx.lang)),
-                (ctx.t("fact-delivery"), item.delivery.label(ctx.lang)),
-                (ctx.t("fact-promised"), item.time_limit(ctx.lang)),
-                (ctx.t("fact-legal"), item.legal_limit(ctx.lang)),
-                (ctx.t("fact-fee"), fee),
-                (ctx.t("fact-subject"), item.subject.label(ctx.lang)),
-                (ctx.t("fact-online"), bookable),
-            ],
+        let mut rows = vec![
+            (ctx.t("fact-promised"), item.time_limit(ctx.lang)),
+            (ctx.t("fact-legal"), item.legal_limit(ctx.lang)),
+            (ctx.t("fact-fee"), fee),
+        ];
+        if !free && !guide.fee_basis.is_empty() {
+            rows.push((ctx.t("guide-fee-basis"), guide.fee_basis.clone()));
         }
+        for (key, value) in [
+            ("guide-result", &guide.result),
+            ("guide-result-delivery", &guide.result_delivery),
+            ("guide-conditions", &guide.conditions),
+        ] {
+            if !value.is_empty() {
+                rows.push((ctx.t(key), value.clone()));
+            }
+        }
+        rows.push((ctx.t("fact-online"), bookable));
+        let mut particulars = vec![
+            (ctx.t("guide-authority"), department.name.clone()),
+            (ctx.t("fact-code"), item.code.clone()),
+            (ctx.t("fact-category"), item.category.label(ctx.lang)),
+            (ctx.t("fact-delivery"), item.delivery.label(ctx.lang)),
+            (ctx.t("fact-subject"), item.subject.label(ctx.lang)),
+            (ctx.t("guide-scope"), guide.scope.label(ctx.lang)),
+        ];
+        if !guide.legal_basis.is_empty() {
+            particulars.push((ctx.t("guide-legal-basis"), guide.legal_basis.clone()));
+        }
+        ServiceFacts { rows, particulars }
     }
 }
 
@@ -241,10 +270,12 @@ impl ServiceFacts {
 pub struct ServicePage {
     pub ctx: PageCtx,
     pub item: ServiceItem,
+    pub guide: ServiceGuide,
     pub facts: ServiceFacts,
     pub department: Department,
     pub hall: Hall,
     pub materials: Vec<Material>,
+    pub files: Vec<ServiceFile>,
     pub windows: Vec<WindowPlace>,
     pub schedule: HallSchedule,
     /// Bookable online now: the item allows it and a window serves it.
@@ -252,13 +283,23 @@ pub struct ServicePage {
 }
 
 impl ServicePage {
+    /// "原件 · 1份 · 纸质".
     pub fn material_form(&self, m: &Material) -> String {
-        let mut s = m.form.label(self.ctx.lang);
+        let mut parts = vec![m.form.label(self.ctx.lang)];
         if !m.copies.is_empty() {
-            s.push_str(" · ");
-            s.push_str(&m.copies);
+            parts.push(m.copies.clone());
         }
-        s
+        parts.push(m.medium.label(self.ctx.lang));
+        parts.join(" · ")
+    }
+
+    pub fn file_size(&self, f: &ServiceFile) -> String {
+        let kb = (f.size_bytes + 1023) / 1024;
+        if kb >= 1024 {
+            format!("{:.1} MB", f64::from(kb) / 1024.0)
+        } else {
+            format!("{kb} KB")
+        }
     }
 }
 

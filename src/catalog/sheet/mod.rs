@@ -3,7 +3,10 @@
 //! hall can load its real 事项清单.
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+
+mod rows;
+
+pub use rows::{DepartmentRow, ItemRow, MaterialRow, MatrixRow, WindowRow};
 
 crate::text_enum!(
     Kind {
@@ -47,8 +50,11 @@ const MAX_ROWS: usize = 20_000;
 /// the reading and is named.
 pub fn read<T: Sheet>(text: &str) -> Result<Vec<(u64, T)>, BadRow> {
     let text = text.trim_start_matches('\u{feff}');
+    // Rows may stop early: a 事项清单 written before the 办事指南 columns
+    // existed leaves them out. A row longer than the header is refused.
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .flexible(true)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -57,6 +63,9 @@ pub fn read<T: Sheet>(text: &str) -> Result<Vec<(u64, T)>, BadRow> {
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
+        if record.as_ref().is_ok_and(|r| r.len() > headers.len()) {
+            return Err(BadRow::new(line, "", "import-error-row"));
+        }
         let row = record.and_then(|r| {
             // Undo the formula guard of our own exports.
             let cells: csv::StringRecord = r.iter().map(crate::web::spreadsheet::restore).collect();
@@ -88,6 +97,41 @@ pub fn read<T: Sheet>(text: &str) -> Result<Vec<(u64, T)>, BadRow> {
     Ok(out)
 }
 
+/// The spreadsheet column of each form field, per file.
+pub fn column(kind: Kind, field: &str) -> &'static str {
+    match (kind, field) {
+        (Kind::Departments, "code") => "编码",
+        (Kind::Departments | Kind::Windows, "name") => "名称",
+        (Kind::Departments, "short_name") => "简称",
+        (Kind::Departments, "phone") => "咨询电话",
+        (Kind::Windows | Kind::Matrix, "number") => "窗口号",
+        (Kind::Windows, "zone") => "分区",
+        (_, "department_id") => "部门",
+        (Kind::Items, "name") => "事项名称",
+        (Kind::Items | Kind::Matrix, "code") => "事项编码",
+        (Kind::Items, "category") => "事项类型",
+        (Kind::Items, "delivery") => "办件类型",
+        (Kind::Items, "legal_days") => "法定时限",
+        (Kind::Items, "promised_days") => "承诺时限",
+        (Kind::Items, "fee") => "收费",
+        (Kind::Items, "subject") => "服务对象",
+        (Kind::Items, "description") => "事项说明",
+        (Kind::Items, "legal_basis") => "设定依据",
+        (Kind::Items, "conditions") => "受理条件",
+        (Kind::Items, "visits") => "到现场次数",
+        (Kind::Items, "scope") => "通办范围",
+        (Kind::Items, "fee_basis") => "收费依据",
+        (Kind::Items, "result") => "审批结果",
+        (Kind::Items, "result_delivery") => "结果送达",
+        (Kind::Materials, "medium") => "介质",
+        (Kind::Materials, "necessity") => "必要性",
+        (Kind::Materials, "source") => "来源渠道",
+        (Kind::Materials, "form") => "材料形式",
+        (Kind::Materials, _) => "材料名称",
+        _ => "",
+    }
+}
+
 /// A file of these rows, header first.
 pub fn write<T: Sheet>(rows: Vec<T>) -> Vec<Vec<String>> {
     let header = T::HEADER.iter().map(|h| h.to_string()).collect();
@@ -96,176 +140,10 @@ pub fn write<T: Sheet>(rows: Vec<T>) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-pub struct DepartmentRow {
-    #[serde(rename = "大厅")]
-    pub hall: String,
-    #[serde(rename = "编码")]
-    pub code: String,
-    #[serde(rename = "名称")]
-    pub name: String,
-    #[serde(rename = "简称")]
-    pub short_name: String,
-    #[serde(rename = "咨询电话")]
-    pub phone: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-pub struct WindowRow {
-    #[serde(rename = "大厅")]
-    pub hall: String,
-    #[serde(rename = "窗口号")]
-    pub number: i32,
-    #[serde(rename = "名称")]
-    pub name: String,
-    #[serde(rename = "分区")]
-    pub zone: String,
-    #[serde(rename = "部门")]
-    pub department: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-pub struct ItemRow {
-    #[serde(rename = "大厅")]
-    pub hall: String,
-    #[serde(rename = "事项编码")]
-    pub code: String,
-    #[serde(rename = "事项名称")]
-    pub name: String,
-    #[serde(rename = "部门")]
-    pub department: String,
-    #[serde(rename = "事项类型")]
-    pub category: String,
-    #[serde(rename = "办件类型")]
-    pub delivery: String,
-    #[serde(rename = "法定时限")]
-    pub legal_days: i32,
-    #[serde(rename = "承诺时限")]
-    pub promised_days: i32,
-    #[serde(rename = "收费")]
-    pub fee: String,
-    #[serde(rename = "服务对象")]
-    pub subject: String,
-    #[serde(rename = "网上预约")]
-    pub bookable_online: String,
-    #[serde(rename = "事项说明")]
-    pub description: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-pub struct MaterialRow {
-    #[serde(rename = "大厅")]
-    pub hall: String,
-    #[serde(rename = "事项编码")]
-    pub item: String,
-    #[serde(rename = "序号")]
-    pub position: i32,
-    #[serde(rename = "材料名称")]
-    pub name: String,
-    #[serde(rename = "材料形式")]
-    pub form: String,
-    #[serde(rename = "份数")]
-    pub copies: String,
-    #[serde(rename = "备注")]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-pub struct MatrixRow {
-    #[serde(rename = "大厅")]
-    pub hall: String,
-    #[serde(rename = "窗口号")]
-    pub window: i32,
-    #[serde(rename = "事项编码")]
-    pub item: String,
-}
-
-impl Sheet for DepartmentRow {
-    const HEADER: &'static [&'static str] = &["大厅", "编码", "名称", "简称", "咨询电话"];
-    fn cells(self) -> Vec<String> {
-        vec![self.hall, self.code, self.name, self.short_name, self.phone]
-    }
-}
-
-impl Sheet for WindowRow {
-    const HEADER: &'static [&'static str] = &["大厅", "窗口号", "名称", "分区", "部门"];
-    fn cells(self) -> Vec<String> {
-        vec![
-            self.hall,
-            self.number.to_string(),
-            self.name,
-            self.zone,
-            self.department,
-        ]
-    }
-}
-
-impl Sheet for ItemRow {
-    const HEADER: &'static [&'static str] = &[
-        "大厅",
-        "事项编码",
-        "事项名称",
-        "部门",
-        "事项类型",
-        "办件类型",
-        "法定时限",
-        "承诺时限",
-        "收费",
-        "服务对象",
-        "网上预约",
-        "事项说明",
-    ];
-    fn cells(self) -> Vec<String> {
-        vec![
-            self.hall,
-            self.code,
-            self.name,
-            self.department,
-            self.category,
-            self.delivery,
-            self.legal_days.to_string(),
-            self.promised_days.to_string(),
-            self.fee,
-            self.subject,
-            self.bookable_online,
-            self.description,
-        ]
-    }
-}
-
-impl Sheet for MaterialRow {
-    const HEADER: &'static [&'static str] = &[
-        "大厅",
-        "事项编码",
-        "序号",
-        "材料名称",
-        "材料形式",
-        "份数",
-        "备注",
-    ];
-    fn cells(self) -> Vec<String> {
-        vec![
-            self.hall,
-            self.item,
-            self.position.to_string(),
-            self.name,
-            self.form,
-            self.copies,
-            self.note,
-        ]
-    }
-}
-
-impl Sheet for MatrixRow {
-    const HEADER: &'static [&'static str] = &["大厅", "窗口号", "事项编码"];
-    fn cells(self) -> Vec<String> {
-        vec![self.hall, self.window.to_string(), self.item]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
 
     /// The header each row type writes is the one serde reads.
     fn header_matches<T: Sheet + Serialize>(row: T) {
@@ -306,6 +184,15 @@ mod tests {
             subject: "s".into(),
             bookable_online: "是".into(),
             description: String::new(),
+            legal_basis: None,
+            conditions: None,
+            visits: Some("1".into()),
+            online: None,
+            by_post: None,
+            scope: None,
+            fee_basis: None,
+            result: None,
+            result_delivery: None,
         });
         header_matches(MaterialRow {
             hall: "H".into(),
@@ -314,6 +201,9 @@ mod tests {
             name: "N".into(),
             form: "原件".into(),
             copies: String::new(),
+            medium: "纸质".into(),
+            necessity: "必要".into(),
+            source: "申请人自备".into(),
             note: String::new(),
         });
         header_matches(MatrixRow {

@@ -1,0 +1,14 @@
+DROP TABLE service_files;
+ALTER TABLE halls DROP COLUMN complaint_phone;
+ALTER TABLE service_materials DROP COLUMN source;
+ALTER TABLE service_materials DROP COLUMN necessity;
+ALTER TABLE service_materials DROP COLUMN medium;
+ALTER TABLE service_items DROP COLUMN result_delivery;
+ALTER TABLE service_items DROP COLUMN result;
+ALTER TABLE service_items DROP COLUMN fee_basis;
+ALTER TABLE service_items DROP COLUMN scope;
+ALTER TABLE service_items DROP COLUMN by_post;
+ALTER TABLE service_items DROP COLUMN online;
+ALTER TABLE service_items DROP COLUMN visits;
+ALTER TABLE service_items DROP COLUMN conditions;
+ALTER TABLE service_items DROP COLUMN legal_basis;
