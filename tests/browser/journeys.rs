@@ -74,6 +74,46 @@ async fn a_resident_finds_an_item_in_the_catalogue_and_reads_what_to_bring() {
 }
 
 #[tokio::test]
+async fn a_resident_asks_in_her_own_words_and_reads_the_guide_before_the_trip() {
+    let Some(b) = browser().await else { return };
+    let app = spawn_app().await;
+    let c = &b.client;
+    c.set_window_size(360, 740).await.unwrap();
+    c.goto(&app.url("/")).await.unwrap();
+    let search = c
+        .find(Locator::Css("form.search input[name=q]"))
+        .await
+        .unwrap();
+    search.send_keys("驾照丢了怎么办").await.unwrap();
+    click(c, Locator::Css("form.search button[type=submit]")).await;
+    appear(c, Locator::Css(".result-count")).await;
+    // The best match is the first item listed.
+    let first = text(c, Locator::Css("main a[href^='/services/']")).await;
+    assert_eq!(first, "机动车驾驶证遗失补证");
+    click(c, Locator::LinkText("机动车驾驶证遗失补证")).await;
+    let visits = appear(c, Locator::Id("visits")).await;
+    assert!(visits.text().await.unwrap().contains("最多跑一次"));
+    let facts = text(c, Locator::Css("table.facts")).await;
+    assert!(
+        facts.contains("机动车驾驶证") && facts.contains("10元工本费"),
+        "{facts}"
+    );
+    // The item code waits in the folded particulars until asked for.
+    let code = c
+        .find(Locator::Css("details.particulars table"))
+        .await
+        .unwrap();
+    assert!(!code.is_displayed().await.unwrap());
+    click(c, Locator::Css("details.particulars summary")).await;
+    assert!(
+        text(c, Locator::Css("details.particulars"))
+            .await
+            .contains("GACG-")
+    );
+    c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
 async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
     let Some(b) = browser().await else { return };
     let app = spawn_app().await;
@@ -82,6 +122,7 @@ async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
     for path in [
         "/",
         "/services?q=%E8%BA%AB%E4%BB%BD%E8%AF%81",
+        "/services/1",
         "/departments",
     ] {
         c.goto(&app.url(path)).await.unwrap();
