@@ -22,6 +22,9 @@ pub struct Term {
     /// The shorter words inside a long unknown one ("大学毕业" → 大学,
     /// 毕业), a weaker match when the whole is not found.
     pub parts: Vec<String>,
+    /// A word of the lexicon: its wordings are exact, so no slip of the
+    /// pen is looked for ("第一次" must not match "户一次").
+    pub known: bool,
 }
 
 impl Term {
@@ -32,6 +35,7 @@ impl Term {
             letters: false,
             hint: false,
             parts: Vec::new(),
+            known: false,
         }
     }
 }
@@ -170,6 +174,19 @@ fn with_word(word: &str, official: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The dictionary words inside a long unknown word, with the official
+/// wordings of those the lexicon knows ("违章罚款" → 违章, 交通违法 …).
+fn parts(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in segment::parts(word) {
+        if let Some(Meaning::Official(official)) = meaning(&part) {
+            out.extend(official.iter().map(|s| s.to_string()));
+        }
+        out.push(part);
+    }
+    out
+}
+
 /// Segments a run of Chinese text; words outside the lexicon that follow
 /// each other also form a phrase.
 fn chinese(query: &mut Query, run: &str) {
@@ -197,7 +214,13 @@ fn chinese(query: &mut Query, run: &str) {
             Some(Meaning::Official(official)) => {
                 close(query, plain_start.take());
                 let wordings = with_word(&word, official);
-                push(&mut query.terms, Some(Term::new(word, wordings)));
+                push(
+                    &mut query.terms,
+                    Some(Term {
+                        known: true,
+                        ..Term::new(word, wordings)
+                    }),
+                );
             }
             Some(Meaning::Hint(leaning)) => {
                 close(query, plain_start.take());
@@ -217,7 +240,7 @@ fn chinese(query: &mut Query, run: &str) {
                 let before = query.terms.len();
                 let mut term = Term::new(word.clone(), vec![word.clone()]);
                 if word.chars().count() >= 3 {
-                    term.parts = segment::parts(&word);
+                    term.parts = parts(&word);
                 }
                 push(&mut query.terms, Some(term));
                 if query.terms.len() == before {

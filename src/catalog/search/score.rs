@@ -91,13 +91,14 @@ fn weighed_length(name: &str) -> usize {
     halves / 2
 }
 
-/// How well `doc` answers one wording, from 0 to 1.
-fn wording_match(doc: &Doc, wording: &str) -> f32 {
+/// How well `doc` answers one wording, from 0 to 1; `slips`: whether a
+/// homophone or one wrong character may stand in for it.
+fn wording_match(doc: &Doc, wording: &str, slips: bool) -> f32 {
     let w: Vec<char> = wording.chars().collect();
     if doc.name_contains(&w) {
         return 1.0;
     }
-    if w.len() >= 2 {
+    if slips && w.len() >= 2 {
         if sounds_alike(doc, wording, w.len()) {
             return 0.85;
         }
@@ -153,12 +154,12 @@ fn term_match(doc: &Doc, term: &Term) -> f32 {
         .iter()
         .enumerate()
         .skip(skip)
-        .map(|(i, w)| wording_match(doc, w) * wording_weight(i))
+        .map(|(i, w)| wording_match(doc, w, !term.known && i == 0) * wording_weight(i))
         .fold(0.0, f32::max);
     let parts = term
         .parts
         .iter()
-        .map(|p| 0.5 * wording_match(doc, p))
+        .map(|p| 0.5 * wording_match(doc, p, false))
         .fold(0.0, f32::max);
     letters.max(worded).max(parts)
 }
@@ -250,7 +251,7 @@ pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
             let mut per_term: Vec<f32> = matches.iter().map(|m| m[i]).collect();
             // A phrase found whole (even mistyped) answers all its words.
             for p in &query.phrases {
-                let s = wording_match(&docs[i], &p.text);
+                let s = wording_match(&docs[i], &p.text, true);
                 if s > 0.0 {
                     for t in p.terms.clone() {
                         per_term[t] = per_term[t].max(s);
