@@ -52,6 +52,31 @@ async fn book(app: &TestApp, token: &str, item: i64, date: &str) -> serde_json::
     b
 }
 
+/// Waits (up to 5 s) until the worker has recorded `n` failed attempts.
+async fn recorded_attempts(app: &TestApp, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let attempts = app
+            .state
+            .db
+            .run(|conn| -> onestop::error::AppResult<_> {
+                use diesel::prelude::*;
+                use onestop::db::schema::notifications;
+                // Claiming counts the attempt; recording ends `sending`.
+                Ok(notifications::table
+                    .filter(notifications::status.ne("sending"))
+                    .select(diesel::dsl::max(notifications::attempts))
+                    .first::<Option<i32>>(conn)?)
+            })
+            .await
+            .unwrap();
+        if attempts.unwrap_or(0) as usize >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 fn advance(app: &TestApp, by: chrono::Duration) {
     app.state.clock.set(app.state.clock.now() + by);
 }
@@ -210,6 +235,9 @@ async fn a_gateway_that_never_accepts_ends_in_failed_and_staff_see_why() {
     // Six attempts, 30 s, 1, 2, 4 and 8 minutes apart.
     for (attempt, wait) in [(1, 31), (2, 61), (3, 121), (4, 241), (5, 481)] {
         assert_eq!(gateway.wait_count(attempt, 5).await, attempt);
+        // The gateway has the request before the worker records the
+        // failure and its next time: move the clock only after that.
+        recorded_attempts(&app, attempt).await;
         advance(&app, chrono::Duration::seconds(wait));
     }
     assert_eq!(gateway.wait_count(6, 5).await, 6);
