@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 
 use super::models::{
@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::hall::models::HallLevel;
 use crate::hall::repo as hall_repo;
 use crate::web::AppState;
+use crate::web::cache::cacheable_json;
 
 type Params = web::Query<HashMap<String, String>>;
 
@@ -71,7 +72,10 @@ struct HallJson {
 }
 
 #[get("/halls")]
-async fn list_halls(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list_halls(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let list = state
         .db
         .run(|conn| -> AppResult<_> { Ok(hall_repo::list_halls(conn)?) })
@@ -88,7 +92,7 @@ async fn list_halls(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             phone: h.phone,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(body))
+    cacheable_json(&req, &body)
 }
 
 #[derive(Serialize)]
@@ -105,6 +109,7 @@ struct DepartmentJson {
 
 #[get("/departments")]
 async fn list_departments(
+    req: HttpRequest,
     state: web::Data<AppState>,
     params: Params,
 ) -> Result<HttpResponse, AppError> {
@@ -122,7 +127,7 @@ async fn list_departments(
             service_count: s.service_count,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(body))
+    cacheable_json(&req, &body)
 }
 
 #[derive(Serialize)]
@@ -139,6 +144,7 @@ struct WindowJson {
 
 #[get("/windows")]
 async fn list_windows(
+    req: HttpRequest,
     state: web::Data<AppState>,
     params: Params,
 ) -> Result<HttpResponse, AppError> {
@@ -156,7 +162,7 @@ async fn list_windows(
             service_ids,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(body))
+    cacheable_json(&req, &body)
 }
 
 #[derive(Serialize)]
@@ -196,6 +202,7 @@ impl ServiceJson {
 
 #[get("/services")]
 async fn list_services(
+    req: HttpRequest,
     state: web::Data<AppState>,
     params: Params,
 ) -> Result<HttpResponse, AppError> {
@@ -236,7 +243,7 @@ async fn list_services(
             ServiceJson::of(i, s)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(body))
+    cacheable_json(&req, &body)
 }
 
 #[derive(Serialize)]
@@ -293,6 +300,7 @@ struct ServiceDetailJson {
 
 #[get("/services/{id}")]
 async fn get_service(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
@@ -356,7 +364,7 @@ async fn get_service(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(body))
+    cacheable_json(&req, &body)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -95,9 +95,29 @@ fn login_redirect(req: &HttpRequest) -> HttpResponse {
         .finish()
 }
 
+/// How long to wait before trying again: request limits reset each
+/// minute; an instance out of connections recovers in seconds.
+fn retry_after(status: StatusCode) -> Option<&'static str> {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => Some("60"),
+        StatusCode::SERVICE_UNAVAILABLE => Some("5"),
+        _ => None,
+    }
+}
+
+/// Every 429 and 503 says when to come back (`Retry-After`).
+fn with_retry_after(status: StatusCode, headers: &mut header::HeaderMap) {
+    if let Some(secs) = retry_after(status)
+        && !headers.contains_key(header::RETRY_AFTER)
+    {
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static(secs));
+    }
+}
+
 fn replace_body<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
+    mut res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    with_retry_after(res.status(), res.headers_mut());
     let ct = content_type(&res);
     let api = is_api(res.request().path());
     let keep = if api {
@@ -125,6 +145,8 @@ fn replace_body<B: MessageBody + 'static>(
     } else {
         render_error_page(&req, status)
     };
+    let mut new = new;
+    with_retry_after(new.status(), new.headers_mut());
     let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

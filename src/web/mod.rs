@@ -4,6 +4,7 @@
 //! reaches it as a [`viewer::Viewer`] that the accounts feature resolves.
 
 pub mod assets;
+pub mod cache;
 pub mod errors;
 pub mod forms;
 pub mod health;

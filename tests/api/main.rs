@@ -8,6 +8,7 @@ mod booking;
 mod catalogue;
 mod catalogue_rules;
 mod cli;
+mod client_caching;
 mod concurrency;
 mod hall_floor;
 mod helpers;

@@ -1,0 +1,49 @@
+//! Conditional GET for public data: an `ETag` from the body's SHA-256, a
+//! `304 Not Modified` when the client already has it, and a short public
+//! `Cache-Control`. Kiosks and mini-programs that poll the catalogue then
+//! cost a hash and a few headers instead of the whole list.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// How long a shared copy may be used without asking again.
+const MAX_AGE: &str = "public, max-age=60";
+
+/// `body` as JSON, or 304 when `If-None-Match` names its tag.
+pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, AppError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| AppError::Internal(e.to_string()))?;
+    let digest = Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim() == "*"
+                || v.split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == tag)
+        });
+    let mut res = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, tag.clone()))
+        .insert_header((header::CACHE_CONTROL, MAX_AGE))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    Ok(if matches {
+        res.finish()
+    } else {
+        res.content_type("application/json").body(bytes)
+    })
+}
