@@ -54,6 +54,9 @@ pub struct Settings {
     /// `ONESTOP_TRUST_PROXY`: believe `X-Forwarded-For` / `-Host` /
     /// `-Proto` (only behind a reverse proxy that sets them).
     pub trust_proxy: bool,
+    /// `ONESTOP_CORS_ORIGINS`: the origins (`https://mp.example.gov.cn`)
+    /// whose pages may call `/api/v1` from a browser; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +71,10 @@ pub enum ConfigError {
     CookieSecure(String),
     #[error("ONESTOP_TRUST_PROXY must be true or false, not '{0}'")]
     TrustProxy(String),
+    #[error(
+        "ONESTOP_CORS_ORIGINS must list origins such as https://mp.example.gov.cn, separated by commas, not '{0}'"
+    )]
+    CorsOrigin(String),
 }
 
 impl Settings {
@@ -101,6 +108,10 @@ impl Settings {
             Some(v) => parse_bool(&v).ok_or(ConfigError::TrustProxy(v))?,
             None => false,
         };
+        let cors_origins = get("ONESTOP_CORS_ORIGINS")
+            .map(|v| parse_origins(&v))
+            .transpose()?
+            .unwrap_or_default();
         let pool_size = if database_url.starts_with("postgres") {
             16
         } else {
@@ -119,8 +130,33 @@ impl Settings {
             sms_webhook: get("ONESTOP_SMS_WEBHOOK"),
             outbox_poll: std::time::Duration::from_secs(2),
             trust_proxy,
+            cors_origins,
         })
     }
+}
+
+/// `scheme://host[:port]` each, nothing after: a path or a wildcard would
+/// open the API to more than the named front end.
+fn parse_origins(v: &str) -> Result<Vec<String>, ConfigError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let rest = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            let host_ok = rest.is_some_and(|r| {
+                !r.is_empty()
+                    && r.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            });
+            if host_ok {
+                Ok(o.to_ascii_lowercase())
+            } else {
+                Err(ConfigError::CorsOrigin(o.to_string()))
+            }
+        })
+        .collect()
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -162,6 +198,22 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn cross_origin_callers_are_named_one_by_one() {
+        assert!(settings(&[]).unwrap().cors_origins.is_empty());
+        let s = settings(&[(
+            "ONESTOP_CORS_ORIGINS",
+            "https://mp.wuhai.gov.cn, http://10.0.0.5:8443",
+        )]);
+        assert_eq!(
+            s.unwrap().cors_origins,
+            ["https://mp.wuhai.gov.cn", "http://10.0.0.5:8443"]
+        );
+        for bad in ["*", "https://a.cn/path", "mp.wuhai.gov.cn"] {
+            assert!(settings(&[("ONESTOP_CORS_ORIGINS", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

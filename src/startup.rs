@@ -146,6 +146,26 @@ pub fn prepare(settings: Settings) -> anyhow::Result<Prepared> {
     Ok(Prepared { state, services })
 }
 
+/// Browsers may call the API from the configured origins only (a
+/// mini-program's or the provincial portal's pages); with none configured
+/// the API sends no CORS headers at all.
+fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-Id",
+        ])
+        .expose_headers(["ETag", "Retry-After", "X-Request-Id"])
+        .max_age(3600);
+    for o in origins {
+        cors = cors.allowed_origin(o);
+    }
+    actix_web::middleware::Condition::new(!origins.is_empty(), cors)
+}
+
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(64 * 1024)
@@ -182,6 +202,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
     let hasher = web::Data::new(services.hasher);
     let events = web::Data::new(services.events);
     let outbox = web::Data::new(services.outbox);
+    let cors_origins = data.settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -206,6 +227,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(lang::configure)
             .service(
                 web::scope("/api/v1")
+                    .wrap(cors(&cors_origins))
                     .configure(catalog::api::configure)
                     .configure(accounts::api::configure)
                     .configure(booking::api::configure)

@@ -87,3 +87,52 @@ async fn personal_answers_are_never_stored_and_refusals_say_when_to_retry() {
         assert_eq!(last, 429, "{path} was never limited");
     }
 }
+
+#[tokio::test]
+async fn browsers_may_call_the_api_only_from_the_configured_origins() {
+    let http = reqwest::Client::new();
+    let preflight = |app: &crate::helpers::TestApp, origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, app.url("/api/v1/bookings"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    // Off by default: no CORS header for anyone.
+    let closed = spawn_app_at(TEST_NOW).await;
+    let r = http
+        .get(closed.url("/api/v1/halls"))
+        .header("Origin", "https://mp.wuhai.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
+    let r = preflight(&closed, "https://mp.wuhai.gov.cn").await.unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
+    // Configured for the mini-program's origin: that origin only.
+    let open = crate::helpers::spawn_app_with(|s| {
+        s.cors_origins = vec!["https://mp.wuhai.gov.cn".into()];
+    })
+    .await;
+    let r = preflight(&open, "https://mp.wuhai.gov.cn").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://mp.wuhai.gov.cn"
+    );
+    let r = http
+        .get(open.url("/api/v1/halls"))
+        .header("Origin", "https://mp.wuhai.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://mp.wuhai.gov.cn"
+    );
+    let other = preflight(&open, "https://evil.example").await.unwrap();
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+}
