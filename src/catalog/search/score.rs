@@ -22,7 +22,11 @@ pub struct Doc {
     code: String,
     /// The result document and other texts that say what the item is for.
     extra: String,
+    /// The department's name and short name, as given and joined.
+    department_names: (String, String),
     department: String,
+    /// The name says the usual act (申请, 首次 …).
+    usual: bool,
 }
 
 /// The texts of an item that search reads.
@@ -45,13 +49,16 @@ impl Doc {
             syllables: segment::syllables(f.name),
             code: f.code.to_lowercase(),
             extra: f.extra.to_string(),
+            department_names: (f.department.to_string(), f.department_short.to_string()),
             department: format!("{} {}", f.department, f.department_short),
+            usual: USUAL_ACTS.iter().any(|w| f.name.contains(w)),
         }
     }
 
     fn same(&self, f: &Fields) -> bool {
         self.extra == f.extra
-            && self.department == format!("{} {}", f.department, f.department_short)
+            && self.department_names.0 == f.department
+            && self.department_names.1 == f.department_short
             && self.code == f.code.to_lowercase()
             && self.name.iter().copied().eq(f.name.chars())
     }
@@ -91,38 +98,66 @@ fn weighed_length(name: &str) -> usize {
     halves / 2
 }
 
+/// A wording prepared once per search, not once per item: its characters
+/// and, when every character has one, its pinyin.
+struct Wording<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    syllables: Option<Vec<&'static str>>,
+}
+
+impl<'a> Wording<'a> {
+    fn new(text: &'a str) -> Wording<'a> {
+        let syl = segment::syllables(text);
+        Wording {
+            text,
+            chars: text.chars().collect(),
+            syllables: (!syl.iter().any(|s| s.is_empty())).then_some(syl),
+        }
+    }
+}
+
+/// A term's wordings and parts, prepared.
+struct Prepared<'a> {
+    wordings: Vec<Wording<'a>>,
+    parts: Vec<Wording<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(t: &'a Term) -> Prepared<'a> {
+        Prepared {
+            wordings: t.wordings.iter().map(|w| Wording::new(w)).collect(),
+            parts: t.parts.iter().map(|w| Wording::new(w)).collect(),
+        }
+    }
+}
+
 /// How well `doc` answers one wording, from 0 to 1; `slips`: whether a
 /// homophone or one wrong character may stand in for it.
-fn wording_match(doc: &Doc, wording: &str, slips: bool) -> f32 {
-    let w: Vec<char> = wording.chars().collect();
-    if doc.name_contains(&w) {
+fn wording_match(doc: &Doc, w: &Wording, slips: bool) -> f32 {
+    let n = w.chars.len();
+    if doc.name_contains(&w.chars) {
         return 1.0;
     }
-    if slips && w.len() >= 2 {
-        if sounds_alike(doc, wording, w.len()) {
+    if slips && n >= 2 {
+        // The same syllables, as a pinyin input method's wrong pick
+        // ("身分证", "身份正") would give.
+        if let Some(syl) = &w.syllables
+            && doc.syllables.windows(n).any(|d| d == syl.as_slice())
+        {
             return 0.85;
         }
-        if w.len() >= 3 && one_edit_away(&doc.name, &w) {
+        if n >= 3 && one_edit_away(&doc.name, &w.chars) {
             return 0.7;
         }
     }
-    if doc.extra.contains(wording) {
+    if doc.extra.contains(w.text) {
         return 0.6;
     }
-    if w.len() >= 2 && doc.department.contains(wording) {
+    if n >= 2 && doc.department.contains(w.text) {
         return 0.35;
     }
     0.0
-}
-
-/// The same syllables in the name, as a pinyin input method's wrong pick
-/// ("身分证", "身份正") would give.
-fn sounds_alike(doc: &Doc, wording: &str, len: usize) -> bool {
-    let syl = segment::syllables(wording);
-    if syl.iter().any(|s| s.is_empty()) {
-        return false;
-    }
-    doc.syllables.windows(len).any(|w| w == syl.as_slice())
 }
 
 /// One character wrong, missing or extra, somewhere in the name.
@@ -142,21 +177,21 @@ fn one_edit_away(name: &[char], w: &[char]) -> bool {
 /// How well `doc` answers a term: its letters read as an item code or as
 /// pinyin, or its best wording (official ones count a little less the
 /// further down the lexicon lists them), or failing those a part of it.
-fn term_match(doc: &Doc, term: &Term) -> f32 {
+fn term_match(doc: &Doc, term: &Term, prep: &Prepared) -> f32 {
     let letters = if term.letters {
         letters_match(doc, &term.typed)
     } else {
         0.0
     };
     let skip = usize::from(term.letters);
-    let worded = term
+    let worded = prep
         .wordings
         .iter()
         .enumerate()
         .skip(skip)
         .map(|(i, w)| wording_match(doc, w, !term.known && i == 0) * wording_weight(i))
         .fold(0.0, f32::max);
-    let parts = term
+    let parts = prep
         .parts
         .iter()
         .map(|p| 0.5 * wording_match(doc, p, false))
@@ -206,12 +241,6 @@ fn length_weight(term: &Term) -> f32 {
 /// What an item that just names a thing is usually for.
 const USUAL_ACTS: &[&str] = &["申请", "申领", "首次", "设立", "签发", "核发"];
 
-fn usual(d: &Doc) -> bool {
-    USUAL_ACTS
-        .iter()
-        .any(|w| d.name_contains(&w.chars().collect::<Vec<_>>()))
-}
-
 /// Candidates in their catalogue order → indexes of the matching ones,
 /// best first. An item is kept when it scores at least a third of the best.
 pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
@@ -226,7 +255,15 @@ pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
     let matches: Vec<Vec<f32>> = query
         .terms
         .iter()
-        .map(|t| docs.iter().map(|d| term_match(d, t)).collect())
+        .map(|t| {
+            let prep = Prepared::new(t);
+            docs.iter().map(|d| term_match(d, t, &prep)).collect()
+        })
+        .collect();
+    let phrases: Vec<Wording> = query
+        .phrases
+        .iter()
+        .map(|p| Wording::new(&p.text))
         .collect();
     let weights: Vec<f32> = query
         .terms
@@ -250,8 +287,8 @@ pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
         .map(|i| {
             let mut per_term: Vec<f32> = matches.iter().map(|m| m[i]).collect();
             // A phrase found whole (even mistyped) answers all its words.
-            for p in &query.phrases {
-                let s = wording_match(&docs[i], &p.text, true);
+            for (p, w) in query.phrases.iter().zip(&phrases) {
+                let s = wording_match(&docs[i], w, true);
                 if s > 0.0 {
                     for t in p.terms.clone() {
                         per_term[t] = per_term[t].max(s);
@@ -274,7 +311,7 @@ pub fn rank(query: &Query, docs: &[Arc<Doc>]) -> Vec<usize> {
             // A long name (a "一件事" bundle) contains many words without
             // being about each; the usual act leans ahead of the rarer ones.
             let long = docs[i].length.saturating_sub(10) as f32;
-            let usual = if usual(&docs[i]) { 1.04 } else { 1.0 };
+            let usual = if docs[i].usual { 1.04 } else { 1.0 };
             (
                 i,
                 got * (0.4 + 0.6 * coverage) * usual / (1.0 + 0.015 * long),
