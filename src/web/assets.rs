@@ -56,12 +56,7 @@ async fn serve(req: HttpRequest, name: web::Path<String>) -> Result<HttpResponse
         .find(|a| a.name == name.as_str())
         .ok_or(AppError::NotFound)?;
     let etag = format!("\"{}\"", version());
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
+    if super::cache::client_has(&req, &etag) {
         return Ok(HttpResponse::NotModified().finish());
     }
     let versioned = req.query_string() == format!("v={}", version());

@@ -13,6 +13,19 @@ use crate::error::AppError;
 /// How long a shared copy may be used without asking again.
 const MAX_AGE: &str = "public, max-age=60";
 
+/// Whether the request's `If-None-Match` names `tag` (a list, weak tags
+/// and `*` included).
+pub fn client_has(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim() == "*"
+                || v.split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == tag)
+        })
+}
+
 /// `body` as JSON, or 304 when `If-None-Match` names its tag.
 pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, AppError> {
     let bytes = serde_json::to_vec(body).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -24,15 +37,7 @@ pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpR
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim() == "*"
-                || v.split(',')
-                    .any(|t| t.trim().trim_start_matches("W/") == tag)
-        });
+    let matches = client_has(req, &tag);
     let mut res = if matches {
         HttpResponse::NotModified()
     } else {
