@@ -34,6 +34,9 @@ pub enum AppError {
     Invalid { code: &'static str, message: String },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The path exists, the method does not; `Allow` names those that do.
+    #[error("this address does not answer that method")]
+    MethodNotAllowed { allow: String },
     #[error("too many requests")]
     TooManyRequests,
     #[error("the database is unavailable")]
@@ -84,6 +87,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Db(_) | AppError::Internal(_) => "internal_error",
@@ -91,15 +95,42 @@ impl AppError {
     }
 }
 
-#[derive(Serialize)]
+/// The error object every `/api/v1` error answers with.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error, example = json!({"error": {"code": "slot_full", "message": "this time slot is fully booked"}}))]
 pub struct ErrorBody<'a> {
     pub error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail<'a> {
+    /// A stable code a client can act on (`not_found`, `slot_full`,
+    /// `invalid_date`, `too_many_requests` …).
     pub code: &'a str,
+    /// A sentence for people; not to be parsed.
     pub message: &'a str,
+}
+
+/// The answers every operation with a JSON body may give before its own
+/// rules run (shared by the operations' OpenAPI descriptions).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum BodyErrors<'a> {
+    /// 无法读取 / the body is not the JSON asked for (`malformed`)
+    #[response(status = 400)]
+    Malformed(ErrorBody<'a>),
+    /// 请求过大 / body too large (`payload_too_large`)
+    #[response(status = 413)]
+    TooLarge(ErrorBody<'a>),
+}
+
+/// The answer of an operation that needs a bearer token, given none.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum SignInFirst<'a> {
+    /// 请先登录 / no valid bearer token (`unauthorized`)
+    #[response(status = 401)]
+    Unauthorized(ErrorBody<'a>),
 }
 
 /// The contract's error JSON.
@@ -119,6 +150,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -137,7 +169,13 @@ impl ResponseError for AppError {
             }
             other => other.to_string(),
         };
-        error_json(self.status_code(), self.code(), &message)
+        let mut res = error_json(self.status_code(), self.code(), &message);
+        if let AppError::MethodNotAllowed { allow } = self
+            && let Ok(v) = actix_web::http::header::HeaderValue::from_str(allow)
+        {
+            res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+        }
+        res
     }
 }
 

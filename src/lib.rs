@@ -17,9 +17,9 @@
 //! accepts it) → `ratings` (好差评 and follow-ups) → `visit` (the resident's view
 //! of a visit across booking, ticket, case and rating) → `admin` (the
 //! configuration pages, one file per kind of record, statistics). `seed`
-//! loads the built-in catalogue through the same write paths; `cli` and
-//! `startup` assemble everything. `scripts/code-figures.py` checks that no
-//! import goes upward.
+//! loads the built-in catalogue through the same write paths; `openapi`
+//! mounts `/api/v1` and describes it; `cli` and `startup` assemble
+//! everything. `scripts/code-figures.py` checks that no import goes upward.
 
 pub mod accounts;
 pub mod admin;
@@ -36,6 +36,7 @@ pub mod hall;
 pub mod i18n;
 pub mod keys;
 pub mod notify;
+pub mod openapi;
 pub mod pii;
 pub mod queue;
 pub mod ratings;

@@ -146,26 +146,6 @@ pub fn prepare(settings: Settings) -> anyhow::Result<Prepared> {
     Ok(Prepared { state, services })
 }
 
-/// Browsers may call the API from the configured origins only (a
-/// mini-program's or the provincial portal's pages); with none configured
-/// the API sends no CORS headers at all.
-fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
-    let mut cors = actix_cors::Cors::default()
-        .allowed_methods(["GET", "POST"])
-        .allowed_headers([
-            "Authorization",
-            "Content-Type",
-            "Idempotency-Key",
-            "X-Request-Id",
-        ])
-        .expose_headers(["ETag", "Retry-After", "X-Request-Id"])
-        .max_age(3600);
-    for o in origins {
-        cors = cors.allowed_origin(o);
-    }
-    actix_web::middleware::Condition::new(!origins.is_empty(), cors)
-}
-
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(64 * 1024)
@@ -203,12 +183,14 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
     let events = web::Data::new(services.events);
     let outbox = web::Data::new(services.outbox);
     let cors_origins = data.settings.cors_origins.clone();
+    let api_doc = web::Data::new(crate::openapi::Document::build()?);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(hasher.clone())
             .app_data(events.clone())
             .app_data(outbox.clone())
+            .app_data(api_doc.clone())
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
@@ -225,15 +207,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(health::configure)
             .configure(assets::configure)
             .configure(lang::configure)
-            .service(
-                web::scope("/api/v1")
-                    .wrap(cors(&cors_origins))
-                    .configure(catalog::api::configure)
-                    .configure(accounts::api::configure)
-                    .configure(booking::api::configure)
-                    .configure(visit::api::configure)
-                    .configure(queue::api::configure),
-            )
+            .service(crate::openapi::api_scope(&cors_origins))
             .configure(catalog::pages::configure)
             .configure(accounts::routes::configure)
             .configure(ratings::pages::configure)
@@ -244,6 +218,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(queue::display::configure)
             .configure(cases::pages::configure)
             .configure(admin::configure)
+            .configure(crate::openapi::page::configure)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(20);

@@ -799,3 +799,21 @@ cancel-explain = Once cancelled, the time goes to someone else; to come, you wou
 cancel-confirm = Yes, cancel it
 cancel-keep = No, keep it
 stats-served = Completed
+
+# The API reference (/api/docs)
+api-docs-title = API reference
+api-docs-machine = The same document for programs (OpenAPI 3.1):
+api-docs-contents = Contents
+api-docs-schemas = Objects
+api-docs-bearer = needs a bearer token
+api-docs-parameters = Parameters
+api-docs-name = Name
+api-docs-in = In
+api-docs-type = Type
+api-docs-description = Meaning
+api-docs-required = required
+api-docs-body = Request body:
+api-docs-responses = Answers
+api-docs-status = Status
+api-docs-next = Leads on to:
+api-docs-field = Field

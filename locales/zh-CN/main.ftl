@@ -775,3 +775,21 @@ cancel-explain = 取消后这个时段会让给其他人，如需办理要重新
 cancel-confirm = 确认取消
 cancel-keep = 不取消，返回
 stats-served = 已办结
+
+# 接口文档 (/api/docs)
+api-docs-title = 接口文档
+api-docs-machine = 供程序读取的同一份文档 (OpenAPI 3.1)：
+api-docs-contents = 目录
+api-docs-schemas = 数据对象
+api-docs-bearer = 需持令牌
+api-docs-parameters = 参数
+api-docs-name = 名称
+api-docs-in = 位置
+api-docs-type = 类型
+api-docs-description = 说明
+api-docs-required = 必填
+api-docs-body = 请求体：
+api-docs-responses = 应答
+api-docs-status = 状态码
+api-docs-next = 可接着调用：
+api-docs-field = 字段

@@ -146,6 +146,8 @@ pub const RULES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/auth/register", Public),
     ("POST", "/api/v1/auth/login", Public),
     ("POST", "/api/v1/auth/password", SignedIn),
+    ("GET", "/api/v1/openapi.json", Public),
+    ("GET", "/api/docs", Public),
     ("GET", "/api/v1/halls", Public),
     ("GET", "/api/v1/departments", Public),
     ("GET", "/api/v1/windows", Public),
@@ -189,6 +191,21 @@ pub fn rule_for(method: &str, path: &str) -> Option<Access> {
         .iter()
         .find(|(m, p, _)| *m == method && matches(p, path))
         .map(|(_, _, a)| *a)
+}
+
+/// The methods a path answers (`GET, HEAD, POST`), for a 405's `Allow`;
+/// empty when no route has the path.
+pub fn methods_for(path: &str) -> String {
+    let mut methods: Vec<&str> = Vec::new();
+    for (m, p, _) in RULES {
+        if matches(p, path) && !methods.contains(m) {
+            methods.push(m);
+            if *m == "GET" {
+                methods.push("HEAD");
+            }
+        }
+    }
+    methods.join(", ")
 }
 
 impl Access {
@@ -258,7 +275,10 @@ pub async fn enforce(
     };
     let staff_route = rule.is_some_and(Access::is_staff_only);
     let verdict = match rule {
-        None => Err(AppError::NotFound),
+        None => match methods_for(req.path()) {
+            allow if allow.is_empty() => Err(AppError::NotFound),
+            allow => Err(AppError::MethodNotAllowed { allow }),
+        },
         Some(Access::Public) => Ok(()),
         Some(access) => {
             let role = req.extensions().get::<Viewer>().and_then(Viewer::role);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::code;
 use super::models::{Booking, BookingStatus};
@@ -13,7 +14,7 @@ use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::db::DbConn;
 use crate::db::ids::{HallId, ServiceId};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, BodyErrors, ErrorBody, SignInFirst};
 use crate::web::AppState;
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
@@ -30,13 +31,33 @@ pub fn parse_time(s: &str) -> Result<NaiveTime, AppError> {
         .map_err(|_| AppError::invalid("invalid_time", format!("start must be HH:MM, got '{s}'")))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Slot)]
 pub struct SlotJson {
+    #[schema(example = "09:00", pattern = "^[0-2][0-9]:[0-5][0-9]$")]
     start: String,
+    #[schema(example = "09:30", pattern = "^[0-2][0-9]:[0-5][0-9]$")]
     end: String,
+    /// Places left in this slot.
+    #[schema(minimum = 0)]
     remaining: i32,
 }
 
+/// 可约时段 / An item's slots on one day, with the places left.
+///
+/// A closed day inside the booking horizon has no slots (an empty list).
+#[utoipa::path(
+    tag = "bookings",
+    params(
+        ("id" = ServiceId, Path, description = "事项 id / the item"),
+        ("date" = String, Query, format = Date, example = "2026-12-07", description = "日期 / the day, YYYY-MM-DD"),
+    ),
+    responses(
+        (status = 200, description = "时段 / the day's slots", body = [SlotJson]),
+        (status = 404, description = "无此事项 / no such item", body = ErrorBody),
+        (status = 422, description = "`invalid_date`, `outside_horizon`, `not_bookable_online`, `no_window`", body = ErrorBody),
+    ),
+)]
 #[get("/services/{id}/slots")]
 async fn list_slots(
     state: web::Data<AppState>,
@@ -77,17 +98,26 @@ async fn list_slots(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+/// A booking as made: where and when.
+#[schema(as = BookingSummary)]
 pub struct BookingJson {
+    /// 预约码: what the resident shows or types at the kiosk.
+    #[schema(example = "K7M3Q9")]
     pub code: String,
     pub status: BookingStatus,
     pub service_id: ServiceId,
+    #[schema(example = "居民身份证换领")]
     pub service_name: String,
     pub hall_id: HallId,
+    #[schema(format = Date, example = "2026-12-07")]
     pub date: String,
+    #[schema(example = "09:00")]
     pub start: String,
+    #[schema(example = "09:30")]
     pub end: String,
     pub window_number: i32,
+    #[schema(example = "综合受理窗口")]
     pub window_name: String,
 }
 
@@ -118,13 +148,32 @@ impl BookingJson {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[schema(as = NewBooking)]
 struct CreateBody {
-    service_id: i32,
+    service_id: ServiceId,
+    #[schema(format = Date, example = "2026-12-07")]
     date: String,
+    /// A slot's `start` as `GET /services/{id}/slots` lists it.
+    #[schema(example = "09:00")]
     start: String,
 }
 
+/// 预约 / Book a place in a slot.
+#[utoipa::path(
+    tag = "bookings",
+    request_body = CreateBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "已预约 / booked", body = BookingJson),
+        BodyErrors,
+        SignInFirst,
+        (status = 403, description = "非居民账号或已暂停网上预约 / `forbidden`, `suspended`", body = ErrorBody),
+        (status = 404, description = "无此事项 / no such item", body = ErrorBody),
+        (status = 409, description = "`slot_full`, `duplicate_booking`, `limit_reached`, `too_late`", body = ErrorBody),
+        (status = 422, description = "`invalid_date`, `invalid_time`, `invalid_slot`, `outside_horizon`, `not_bookable_online`, `no_window`", body = ErrorBody),
+    ),
+)]
 #[post("/bookings")]
 async fn create_booking(
     state: web::Data<AppState>,
@@ -134,7 +183,7 @@ async fn create_booking(
     let user = identity.require(&[Role::Resident])?;
     let req = BookRequest {
         account: user.account.id,
-        service: ServiceId(body.service_id),
+        service: body.service_id,
         date: parse_date(&body.date)?,
         start: parse_time(&body.start)?,
     };
@@ -149,12 +198,25 @@ async fn create_booking(
     Ok(HttpResponse::Created().json(json))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Cancelled {
     code: String,
     status: BookingStatus,
 }
 
+/// 取消预约 / Cancel one's own booking before the cut-off.
+#[utoipa::path(
+    tag = "bookings",
+    params(("code" = String, Path, example = "K7M3Q9", description = "预约码 / the booking code")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "已取消 / cancelled", body = Cancelled),
+        SignInFirst,
+        (status = 403, description = "非居民账号 / `forbidden`", body = ErrorBody),
+        (status = 404, description = "无此预约 / no booking of yours with this code", body = ErrorBody),
+        (status = 409, description = "`too_late`, `invalid_state`", body = ErrorBody),
+    ),
+)]
 #[post("/bookings/{code}/cancel")]
 async fn cancel_booking(
     state: web::Data<AppState>,
@@ -174,7 +236,7 @@ async fn cancel_booking(
     }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_slots)
         .service(create_booking)
         .service(cancel_booking);

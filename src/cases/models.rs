@@ -78,13 +78,21 @@ impl Case {
 }
 
 /// A case in the API (dates `YYYY-MM-DD`).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Case)]
 pub struct CaseJson {
+    /// 办件编号
+    #[schema(example = "2026120700012")]
     pub number: String,
     pub service_id: ServiceId,
     pub status: CaseStatus,
+    #[schema(format = Date)]
     pub accepted_at: String,
+    /// 承诺办结日 in working days from acceptance.
+    #[schema(format = Date)]
     pub promised_due: String,
+    /// 法定办结日, when the item has a legal limit.
+    #[schema(format = Date)]
     pub legal_due: Option<String>,
 }
 

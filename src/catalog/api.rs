@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::models::{
     Category, Delivery, FileKind, MaterialForm, Medium, Necessity, ServiceGuide, Source, Subject,
@@ -14,7 +15,7 @@ use super::repo::{self, ServiceFilter};
 use super::search;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, FileId, HallId, ServiceId, WindowId};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::hall::models::HallLevel;
 use crate::hall::repo as hall_repo;
 use crate::web::AppState;
@@ -22,10 +23,11 @@ use crate::web::cache::cacheable_json;
 
 type Params = web::Query<HashMap<String, String>>;
 
-/// An optional numeric parameter: absent or empty is `None`, anything that
-/// is not a number is a 422 naming the parameter.
+/// An optional parameter: absent is `None`; present, it must be a valid
+/// value (an empty one too: the API is for programs, which can leave it
+/// out), else a 422 naming the parameter.
 fn param<T: FromStr>(params: &Params, name: &'static str) -> Result<Option<T>, AppError> {
-    match params.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    match params.get(name).map(|s| s.trim()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
             AppError::invalid(
@@ -60,10 +62,13 @@ async fn per_hall<T: Send + 'static>(
         .await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Hall)]
 struct HallJson {
     id: HallId,
+    #[schema(example = "150300")]
     code: String,
+    #[schema(example = "乌海市民服务中心")]
     name: String,
     level: HallLevel,
     parent_id: Option<HallId>,
@@ -71,6 +76,15 @@ struct HallJson {
     phone: String,
 }
 
+/// 大厅 / The halls of all four levels.
+#[utoipa::path(
+    tag = "catalogue",
+    responses(
+        (status = 200, description = "全部大厅 / every hall", body = [HallJson],
+         headers(("ETag" = String, description = "the body's tag"))),
+        (status = 304, description = "未变 / not modified since the `ETag` given in `If-None-Match`"),
+    ),
+)]
 #[get("/halls")]
 async fn list_halls(
     req: HttpRequest,
@@ -95,18 +109,31 @@ async fn list_halls(
     cacheable_json(&req, &body)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Department)]
 struct DepartmentJson {
     id: DepartmentId,
     hall_id: HallId,
     code: String,
+    #[schema(example = "乌海市公安局")]
     name: String,
+    #[schema(example = "公安")]
     short_name: String,
     phone: String,
     window_count: i64,
     service_count: i64,
 }
 
+/// 部门 / Departments, with how many windows and items each has.
+#[utoipa::path(
+    tag = "catalogue",
+    params(("hall_id" = Option<HallId>, Query, description = "只列此大厅的 / only this hall's")),
+    responses(
+        (status = 200, description = "部门 / departments", body = [DepartmentJson]),
+        (status = 304, description = "未变 / not modified since the `ETag` given in `If-None-Match`"),
+        (status = 422, description = "参数无效 / a parameter is not valid (`invalid_parameter`, `unknown_hall`, `unknown_department`)", body = ErrorBody),
+    ),
+)]
 #[get("/departments")]
 async fn list_departments(
     req: HttpRequest,
@@ -130,7 +157,8 @@ async fn list_departments(
     cacheable_json(&req, &body)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Window)]
 struct WindowJson {
     id: WindowId,
     hall_id: HallId,
@@ -142,6 +170,16 @@ struct WindowJson {
     service_ids: Vec<ServiceId>,
 }
 
+/// 窗口 / Windows, with the items each serves.
+#[utoipa::path(
+    tag = "catalogue",
+    params(("hall_id" = Option<HallId>, Query, description = "只列此大厅的 / only this hall's")),
+    responses(
+        (status = 200, description = "窗口 / windows", body = [WindowJson]),
+        (status = 304, description = "未变 / not modified since the `ETag` given in `If-None-Match`"),
+        (status = 422, description = "参数无效 / a parameter is not valid (`invalid_parameter`, `unknown_hall`, `unknown_department`)", body = ErrorBody),
+    ),
+)]
 #[get("/windows")]
 async fn list_windows(
     req: HttpRequest,
@@ -165,18 +203,24 @@ async fn list_windows(
     cacheable_json(&req, &body)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Service)]
 struct ServiceJson {
     id: ServiceId,
     hall_id: HallId,
     code: String,
+    #[schema(example = "居民身份证换领")]
     name: String,
     department_id: DepartmentId,
     category: Category,
     delivery: Delivery,
+    /// Working days the hall promises (承诺时限).
     promised_days: i32,
+    /// Working days the law allows (法定时限).
     legal_days: i32,
     subject: Subject,
+    /// Whether a resident can book it online now: the item allows it and
+    /// an open window serves it.
     bookable_online: bool,
 }
 
@@ -200,6 +244,22 @@ impl ServiceJson {
     }
 }
 
+/// 事项 / Service items, filtered and, with `q`, ranked by relevance.
+#[utoipa::path(
+    tag = "catalogue",
+    params(
+        ("hall_id" = Option<HallId>, Query, description = "只列此大厅的 / only this hall's"),
+        ("department_id" = Option<DepartmentId>, Query, description = "只列此部门的 / only this department's"),
+        ("category" = Option<Category>, Query, description = "事项类别 / kind of item"),
+        ("q" = Option<String>, Query, max_length = 100, example = "换身份证",
+         description = "搜索 / words as a resident types them: 汉字, pinyin or initials; best match first"),
+    ),
+    responses(
+        (status = 200, description = "事项 / items", body = [ServiceJson]),
+        (status = 304, description = "未变 / not modified since the `ETag` given in `If-None-Match`"),
+        (status = 422, description = "参数无效 / a parameter is not valid (`invalid_parameter`, `unknown_hall`, `unknown_department`)", body = ErrorBody),
+    ),
+)]
 #[get("/services")]
 async fn list_services(
     req: HttpRequest,
@@ -246,7 +306,8 @@ async fn list_services(
     cacheable_json(&req, &body)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Material)]
 struct MaterialJson {
     position: i32,
     name: String,
@@ -258,7 +319,8 @@ struct MaterialJson {
     source: Source,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ServiceFile)]
 struct FileJson {
     id: FileId,
     kind: FileKind,
@@ -269,7 +331,8 @@ struct FileJson {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ServingWindow)]
 struct WindowRefJson {
     id: WindowId,
     number: i32,
@@ -279,7 +342,8 @@ struct WindowRefJson {
     comprehensive: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ServiceDetail)]
 struct ServiceDetailJson {
     #[serde(flatten)]
     item: ServiceJson,
@@ -298,6 +362,16 @@ struct ServiceDetailJson {
     windows: Vec<WindowRefJson>,
 }
 
+/// 办事指南 / One item's whole guide: materials, windows, files.
+#[utoipa::path(
+    tag = "catalogue",
+    params(("id" = ServiceId, Path, description = "事项 id / the item")),
+    responses(
+        (status = 200, description = "办事指南 / the guide", body = ServiceDetailJson),
+        (status = 304, description = "未变 / not modified since the `ETag` given in `If-None-Match`"),
+        (status = 404, description = "无此事项 / no such item", body = ErrorBody),
+    ),
+)]
 #[get("/services/{id}")]
 async fn get_service(
     req: HttpRequest,
@@ -367,7 +441,7 @@ async fn get_service(
     cacheable_json(&req, &body)
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_halls)
         .service(list_departments)
         .service(list_windows)

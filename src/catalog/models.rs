@@ -194,7 +194,7 @@ impl ServiceItem {
 
 /// The 办事指南 fields of the national 实施清单 beyond the item's basics:
 /// what a resident needs to know before the trip.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = service_items)]
 pub struct ServiceGuide {
     /// 设定依据

@@ -54,6 +54,15 @@ macro_rules! text_enum {
             }
         }
 
+        // In the OpenAPI document: a string, one of the stored texts.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::db::text_enum::string_enum_schema(&[$($text),+])
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
@@ -66,3 +75,23 @@ macro_rules! text_enum {
 #[derive(Debug, thiserror::Error)]
 #[error("unknown value '{0}'")]
 pub struct UnknownVariant(pub String);
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+
+/// The schema of a `text_enum!` type: a string that is one of `texts`.
+pub fn string_enum_schema(texts: &[&'static str]) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(texts.iter().copied()))
+        .into()
+}
+
+/// The schema of a typed id: a positive 32-bit integer.
+pub fn integer_id_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(1))
+        .into()
+}

@@ -48,16 +48,28 @@ impl Action {
 
 /// What a clerk sends, the same from the workstation's form and from the
 /// API's JSON body; [`ActionInput::into_action`] checks it.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = TicketActionBody)]
 pub struct ActionInput {
+    /// For `complete`: `done` (办结), `accepted` (受理, opens a case),
+    /// `incomplete` (补正), `refused` (不予受理).
+    #[schema(value_type = Option<crate::queue::models::Outcome>, example = "accepted")]
     pub outcome: Option<String>,
+    /// For `complete` with `incomplete`: everything missing, at once
+    /// (一次性告知).
     #[serde(default)]
+    #[schema(example = json!(["户口簿原件"]))]
     pub missing_materials: Vec<String>,
+    /// For `complete` with `refused`: why.
     #[serde(default)]
     pub reason: String,
+    /// For `complete` of a walk-in who wants an SMS: the phone's last digits.
     #[serde(default)]
     pub phone_last4: String,
+    /// For `transfer`: to this window, or
+    #[serde(default, deserialize_with = "crate::db::ids::whole_i32_opt")]
     pub window_number: Option<i32>,
+    /// for `transfer`: to the queue of this item.
     pub service_id: Option<ServiceId>,
 }
 

@@ -6,18 +6,19 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::prelude::*;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::calls::ActionInput;
 use super::desk;
 use super::issue;
-use super::json::{TicketJson, latest_calls};
+use super::json::{CallJson, TicketJson, latest_calls};
 use super::models::{PriorityReason, Ticket};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::booking::code;
 use crate::db::ids::{HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::{bookings, tickets};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, BodyErrors, ErrorBody, SignInFirst};
 use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
 
@@ -29,12 +30,31 @@ fn kiosk_allowed(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[schema(as = CheckIn)]
 struct CheckinBody {
+    /// 预约码
+    #[schema(example = "K7M3Q9")]
     code: String,
+    #[schema(example = "0001")]
     phone_last4: String,
 }
 
+/// 签到取号 / Check a booking in at the hall: its one ticket for the visit.
+///
+/// Checking in again answers the same ticket (201 both times).
+#[utoipa::path(
+    tag = "queue",
+    request_body = CheckinBody,
+    responses(
+        (status = 201, description = "取号成功 / the visit's ticket", body = TicketJson),
+        BodyErrors,
+        (status = 404, description = "无匹配预约 / no booking with this code and phone", body = ErrorBody),
+        (status = 409, description = "`too_early`, `too_late`, `invalid_state`, `hall_closed`", body = ErrorBody),
+        (status = 422, description = "`invalid_phone_last4`", body = ErrorBody),
+        (status = 429, description = "请求过多 / too many kiosk requests", body = ErrorBody),
+    ),
+)]
 #[post("/checkin")]
 async fn checkin(
     state: web::Data<AppState>,
@@ -65,12 +85,28 @@ async fn checkin(
     Ok(HttpResponse::Created().json(json))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[schema(as = WalkIn)]
 struct WalkInBody {
-    service_id: i32,
+    service_id: ServiceId,
+    /// elderly, disabled, pregnant or military (优先窗口); empty for none.
+    #[schema(value_type = Option<PriorityReason>)]
     priority_reason: Option<String>,
 }
 
+/// 现场取号 / A walk-in ticket for an item.
+#[utoipa::path(
+    tag = "queue",
+    request_body = WalkInBody,
+    responses(
+        (status = 201, description = "取号成功 / the ticket", body = TicketJson),
+        BodyErrors,
+        (status = 404, description = "无此事项 / no such item", body = ErrorBody),
+        (status = 409, description = "`quota_reached`, `hall_closed`, `service_not_staffed`", body = ErrorBody),
+        (status = 422, description = "`invalid_priority_reason`, `no_window`", body = ErrorBody),
+        (status = 429, description = "请求过多 / too many kiosk requests", body = ErrorBody),
+    ),
+)]
 #[post("/tickets")]
 async fn walk_in(
     state: web::Data<AppState>,
@@ -88,7 +124,7 @@ async fn walk_in(
         })?),
         None => None,
     };
-    let service = ServiceId(body.service_id);
+    let service = body.service_id;
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let json = state
         .db
@@ -107,6 +143,18 @@ async fn walk_in(
     Ok(HttpResponse::Created().json(json))
 }
 
+/// 排队状态 / A ticket: where it stands and how many are ahead.
+///
+/// The booking code is shown to staff of the hall and the booking's owner.
+#[utoipa::path(
+    tag = "queue",
+    operation_id = "show_ticket",
+    params(("id" = TicketId, Path, description = "票 id / the ticket")),
+    responses(
+        (status = 200, description = "票 / the ticket", body = TicketJson),
+        (status = 404, description = "无此票 / no such ticket", body = ErrorBody),
+    ),
+)]
 #[get("/tickets/{id}")]
 async fn show(
     state: web::Data<AppState>,
@@ -146,6 +194,20 @@ async fn show(
     Ok(HttpResponse::Ok().json(json))
 }
 
+/// 叫号 / Call the next ticket to the clerk's window.
+#[utoipa::path(
+    tag = "queue",
+    params(("id" = WindowId, Path, description = "窗口 id / the clerk's window")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "已叫号 / the called ticket", body = TicketJson),
+        (status = 204, description = "无人等候 / nobody waits for this window"),
+        SignInFirst,
+        (status = 403, description = "非本窗口人员 / `forbidden`, `not_your_window`, `not_your_ticket`", body = ErrorBody),
+        (status = 404, description = "无此窗口 / no such window", body = ErrorBody),
+        (status = 409, description = "`window_paused`, `window_busy`, `too_many_calls`, `window_not_staffed`", body = ErrorBody),
+    ),
+)]
 #[post("/windows/{id}/call-next")]
 async fn call_next(
     state: web::Data<AppState>,
@@ -174,6 +236,29 @@ async fn call_next(
     })
 }
 
+/// 窗口操作 / What the clerk does with a called ticket.
+///
+/// `recall` (重呼), `start` (开始办理), `no-show` (过号), `complete` (办结,
+/// with an `outcome`), `transfer` (转窗口 by `window_number` or to another
+/// item's queue by `service_id`).
+#[utoipa::path(
+    tag = "queue",
+    params(
+        ("id" = TicketId, Path, description = "票 id / the ticket"),
+        ("action" = inline(TicketAction), Path, description = "操作 / the action"),
+    ),
+    request_body(content = Option<ActionInput>, description = "`complete` and `transfer` need one; the others none"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "已完成 / the ticket after the action", body = TicketJson),
+        BodyErrors,
+        SignInFirst,
+        (status = 403, description = "非本窗口人员 / `forbidden`, `not_your_window`, `not_your_ticket`", body = ErrorBody),
+        (status = 404, description = "无此票或操作 / no such ticket or action", body = ErrorBody),
+        (status = 409, description = "`illegal_transition` and other refusals of the queue", body = ErrorBody),
+        (status = 422, description = "`invalid_outcome`, `invalid_transfer`", body = ErrorBody),
+    ),
+)]
 #[post("/tickets/{id}/{action}")]
 async fn ticket_action(
     state: web::Data<AppState>,
@@ -202,6 +287,16 @@ async fn ticket_action(
     Ok(HttpResponse::Ok().json(json))
 }
 
+/// 叫号屏 / The latest calls of a hall today, newest first.
+#[utoipa::path(
+    tag = "queue",
+    params(("hall_id" = Option<HallId>, Query, description = "大厅, default the seeded one / the hall")),
+    responses(
+        (status = 200, description = "最近叫号 / the latest 20 calls", body = [CallJson]),
+        (status = 404, description = "无此大厅 / no such hall", body = ErrorBody),
+        (status = 422, description = "`invalid_parameter`", body = ErrorBody),
+    ),
+)]
 #[get("/display")]
 async fn display(
     state: web::Data<AppState>,
@@ -234,7 +329,19 @@ async fn display(
     Ok(HttpResponse::Ok().json(calls))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The actions of `POST /tickets/{id}/{action}` (for the document).
+#[derive(ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum TicketAction {
+    Recall,
+    Start,
+    NoShow,
+    Complete,
+    Transfer,
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(checkin)
         .service(walk_in)
         .service(show)

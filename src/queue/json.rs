@@ -12,14 +12,18 @@ use crate::db::ids::{HallId, ServiceId, TicketId};
 use crate::db::schema::{bookings, cases, service_items, tickets, windows};
 use crate::error::AppError;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Ticket)]
 pub struct TicketJson {
     pub id: TicketId,
+    /// 排队号: one number for the whole visit.
+    #[schema(example = "A012")]
     pub number: String,
     pub hall_id: HallId,
     pub service_id: ServiceId,
     pub service_name: String,
     pub status: TicketStatus,
+    /// elderly, disabled, pregnant or military (优先)
     pub priority_reason: Option<String>,
     pub window_number: Option<i32>,
     /// Given to staff and to the booking's owner only.
@@ -27,8 +31,10 @@ pub struct TicketJson {
     /// The number of the case the visit opened (the contract's `case`).
     pub case: Option<String>,
     pub case_number: Option<String>,
+    /// How many are ahead while waiting (前面还有 N 人).
     pub position: Option<i64>,
     pub estimated_wait_minutes: Option<i64>,
+    #[schema(format = DateTime)]
     pub issued_at: String,
 }
 
@@ -86,10 +92,13 @@ impl TicketJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Call)]
 pub struct CallJson {
+    #[schema(example = "A012")]
     pub number: String,
     pub window_number: i32,
+    #[schema(format = DateTime)]
     pub called_at: String,
 }
 

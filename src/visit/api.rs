@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
@@ -17,14 +18,15 @@ use crate::booking::{code, repo, track};
 use crate::cases::models::CaseJson;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody, SignInFirst};
 use crate::queue::json::TicketJson;
 use crate::web::AppState;
 use crate::web::throttle::{Bucket, client_ip};
 
 /// A booking as the contract's booking object: with its ticket and case,
 /// `null` until the visit got that far.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Booking)]
 pub struct VisitJson {
     #[serde(flatten)]
     pub booking: BookingJson,
@@ -63,6 +65,16 @@ fn visit_of(
     Ok((Some(TicketJson::load(conn, t, now, tz, true)?), case))
 }
 
+/// 我的预约 / The signed-in resident's bookings, newest first.
+#[utoipa::path(
+    tag = "bookings",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "预约 / bookings with their tickets and cases", body = [VisitJson]),
+        SignInFirst,
+        (status = 403, description = "非居民账号 / `forbidden`", body = ErrorBody),
+    ),
+)]
 #[get("/bookings")]
 async fn list_bookings(
     state: web::Data<AppState>,
@@ -82,6 +94,18 @@ async fn list_bookings(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// 预约详情 / One booking: the owner's, or any of the hall's for its staff.
+#[utoipa::path(
+    tag = "bookings",
+    params(("code" = String, Path, example = "K7M3Q9", description = "预约码 / the booking code")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "预约 / the booking", body = VisitJson),
+        SignInFirst,
+        (status = 403, description = "须先修改一次性密码 / `password_change_required`", body = ErrorBody),
+        (status = 404, description = "无此预约 / none the caller may see", body = ErrorBody),
+    ),
+)]
 #[get("/bookings/{code}")]
 async fn show_booking(
     state: web::Data<AppState>,
@@ -112,10 +136,13 @@ async fn show_booking(
     Ok(HttpResponse::Ok().json(json))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Tracking)]
 struct TrackJson {
     code: String,
     status: BookingStatus,
+    /// The applicant's name, masked.
+    #[schema(example = "张*兰")]
     name: String,
     service: String,
     service_id: ServiceId,
@@ -129,6 +156,20 @@ struct TrackJson {
     case: Option<CaseJson>,
 }
 
+/// 进度查询 / Track a booking, its ticket and case by code and phone digits.
+#[utoipa::path(
+    tag = "bookings",
+    params(
+        ("code" = String, Query, example = "K7M3Q9", description = "预约码 / the booking code"),
+        ("phone_last4" = String, Query, pattern = "^[0-9]{4}$", example = "0001", description = "手机号后四位 / the phone's last 4 digits"),
+    ),
+    responses(
+        (status = 200, description = "进度 / where the visit stands", body = TrackJson),
+        (status = 404, description = "无匹配 / no booking with this code and phone", body = ErrorBody),
+        (status = 422, description = "`invalid_phone_last4`", body = ErrorBody),
+        (status = 429, description = "查询过多 / too many lookups", body = ErrorBody),
+    ),
+)]
 #[get("/track")]
 async fn track_booking(
     state: web::Data<AppState>,
@@ -182,7 +223,7 @@ async fn track_booking(
     }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_bookings)
         .service(show_booking)
         .service(track_booking);

@@ -4,6 +4,7 @@
 //! cost a hash and a few headers instead of the whole list.
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -29,6 +30,11 @@ pub fn client_has(req: &HttpRequest, tag: &str) -> bool {
 /// `body` as JSON, or 304 when `If-None-Match` names its tag.
 pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, AppError> {
     let bytes = serde_json::to_vec(body).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(cacheable_bytes(req, bytes.into(), "application/json"))
+}
+
+/// `bytes` of `content_type`, or 304 when `If-None-Match` names their tag.
+pub fn cacheable_bytes(req: &HttpRequest, bytes: Bytes, content_type: &str) -> HttpResponse {
     let digest = Sha256::digest(&bytes);
     let tag = format!(
         "\"{}\"",
@@ -46,9 +52,9 @@ pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpR
     res.insert_header((header::ETAG, tag.clone()))
         .insert_header((header::CACHE_CONTROL, MAX_AGE))
         .insert_header((header::VARY, "Accept-Encoding"));
-    Ok(if matches {
+    if matches {
         res.finish()
     } else {
-        res.content_type("application/json").body(bytes)
-    })
+        res.content_type(content_type.to_string()).body(bytes)
+    }
 }

@@ -129,6 +129,7 @@ fn replace_body<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
     let new = if status == StatusCode::UNAUTHORIZED && !api {
         login_redirect(&req)
@@ -147,6 +148,9 @@ fn replace_body<B: MessageBody + 'static>(
     };
     let mut new = new;
     with_retry_after(new.status(), new.headers_mut());
+    if let Some(allow) = allow {
+        new.headers_mut().insert(header::ALLOW, allow);
+    }
     let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

@@ -15,6 +15,7 @@ mod helpers;
 mod messages;
 mod migrations;
 mod model;
+mod openapi;
 mod pages;
 mod promises;
 mod queue_load;
