@@ -210,6 +210,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .service(crate::openapi::api_scope(&cors_origins))
             .configure(catalog::pages::configure)
             .configure(accounts::routes::configure)
+            .configure(accounts::pair::configure)
             .configure(ratings::pages::configure)
             .configure(booking::pages::configure)
             .configure(visit::pages::configure)

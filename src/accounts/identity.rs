@@ -16,6 +16,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use subtle::ConstantTimeEq;
 
+use super::device::{self, Device};
 use super::models::{Account, Role};
 use super::session;
 use crate::audit::{self, Actor, AuditResult};
@@ -70,6 +71,8 @@ impl CurrentUser {
 pub struct Identity {
     pub user: Option<CurrentUser>,
     pub csrf_token: String,
+    /// The kiosk or board the request comes from, by its device token.
+    pub device: Option<Device>,
 }
 
 impl Identity {
@@ -174,6 +177,15 @@ pub async fn identify(
         .cookie(session_cookie_name(secure))
         .map(|c| c.value().to_string())
         .filter(|t| t.len() == 64);
+
+    let device = match device::resolve(&state, &req, api, bearer.as_deref(), now).await? {
+        Ok(d) => d,
+        Err(refused) => {
+            let (http_req, _) = req.into_parts();
+            return Ok(ServiceResponse::new(http_req, refused).map_into_right_body());
+        }
+    };
+    let bearer = bearer.filter(|t| !t.starts_with(device::TOKEN_PREFIX));
 
     let user = match (api, bearer, cookie_token) {
         (true, Some(token), _) => {
@@ -319,8 +331,23 @@ pub async fn identify(
         }),
         csrf_token: csrf_token.clone(),
     });
-    req.extensions_mut().insert(Identity { user, csrf_token });
+    let stale_device_cookie = matches!(device, Some(None));
+    let device = device.flatten();
+    if let Some(d) = &device {
+        req.extensions_mut()
+            .insert(crate::web::throttle::CallerKey(d.key()));
+    }
+    req.extensions_mut().insert(Identity {
+        user,
+        csrf_token,
+        device,
+    });
     let mut res = next.call(req).await?;
+    if stale_device_cookie {
+        let mut c = device::device_cookie(secure, "");
+        c.make_removal();
+        let _ = res.response_mut().add_cookie(&c);
+    }
     if let Some(v) = new_visitor {
         let cookie = Cookie::build(VISITOR_COOKIE, v)
             .path("/")

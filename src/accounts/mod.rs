@@ -4,10 +4,12 @@
 pub mod access;
 pub mod api;
 pub mod create;
+pub mod device;
 pub mod hasher;
 pub mod identity;
 pub mod models;
 pub mod own;
+pub mod pair;
 pub mod password;
 pub mod register;
 pub mod repo;

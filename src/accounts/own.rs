@@ -133,9 +133,6 @@ pub(crate) async fn change_password(
             super::repo::find_account(conn, id)?.ok_or(AppError::NotFound)
         })
         .await?;
-    let signed_out = Identity {
-        user: None,
-        csrf_token: String::new(),
-    };
+    let signed_out = Identity::default();
     start_session(&state, &req, &signed_out, &account, "/account?changed=1").await
 }

@@ -10,6 +10,7 @@ pub mod audit_page;
 pub mod calendar;
 pub mod csv_io;
 pub mod departments;
+pub mod devices;
 pub mod editor;
 pub mod halls;
 pub mod hours;
@@ -45,5 +46,6 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     account::configure(cfg);
     audit_page::configure(cfg);
     messages::configure(cfg);
+    devices::configure(cfg);
     csv_io::configure(cfg);
 }

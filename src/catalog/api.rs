@@ -5,18 +5,14 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::models::{
-    Category, Delivery, FileKind, MaterialForm, Medium, Necessity, ServiceGuide, Source, Subject,
-};
+use super::json::*;
+use super::models::Category;
 use super::repo::{self, ServiceFilter};
 use super::search;
 use crate::db::DbConn;
-use crate::db::ids::{DepartmentId, FileId, HallId, ServiceId, WindowId};
+use crate::db::ids::{DepartmentId, HallId, ServiceId};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::hall::models::HallLevel;
 use crate::hall::repo as hall_repo;
 use crate::web::AppState;
 use crate::web::cache::cacheable_json;
@@ -62,20 +58,6 @@ async fn per_hall<T: Send + 'static>(
         .await
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = Hall)]
-struct HallJson {
-    id: HallId,
-    #[schema(example = "150300")]
-    code: String,
-    #[schema(example = "乌海市民服务中心")]
-    name: String,
-    level: HallLevel,
-    parent_id: Option<HallId>,
-    address: String,
-    phone: String,
-}
-
 /// 大厅 / The halls of all four levels.
 #[utoipa::path(
     tag = "catalogue",
@@ -107,21 +89,6 @@ async fn list_halls(
         })
         .collect();
     cacheable_json(&req, &body)
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = Department)]
-struct DepartmentJson {
-    id: DepartmentId,
-    hall_id: HallId,
-    code: String,
-    #[schema(example = "乌海市公安局")]
-    name: String,
-    #[schema(example = "公安")]
-    short_name: String,
-    phone: String,
-    window_count: i64,
-    service_count: i64,
 }
 
 /// 部门 / Departments, with how many windows and items each has.
@@ -157,19 +124,6 @@ async fn list_departments(
     cacheable_json(&req, &body)
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = Window)]
-struct WindowJson {
-    id: WindowId,
-    hall_id: HallId,
-    number: i32,
-    name: String,
-    department_id: DepartmentId,
-    zone: String,
-    floor: i32,
-    service_ids: Vec<ServiceId>,
-}
-
 /// 窗口 / Windows, with the items each serves.
 #[utoipa::path(
     tag = "catalogue",
@@ -201,47 +155,6 @@ async fn list_windows(
         })
         .collect();
     cacheable_json(&req, &body)
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = Service)]
-struct ServiceJson {
-    id: ServiceId,
-    hall_id: HallId,
-    code: String,
-    #[schema(example = "居民身份证换领")]
-    name: String,
-    department_id: DepartmentId,
-    category: Category,
-    delivery: Delivery,
-    /// Working days the hall promises (承诺时限).
-    promised_days: i32,
-    /// Working days the law allows (法定时限).
-    legal_days: i32,
-    subject: Subject,
-    /// Whether a resident can book it online now: the item allows it and
-    /// an open window serves it.
-    bookable_online: bool,
-}
-
-impl ServiceJson {
-    /// `served`: whether an active window serves it; an item nobody serves
-    /// is not offered for booking.
-    fn of(i: super::models::ServiceItem, served: bool) -> Self {
-        ServiceJson {
-            id: i.id,
-            hall_id: i.hall_id,
-            code: i.code,
-            name: i.name,
-            department_id: i.department_id,
-            category: i.category,
-            delivery: i.delivery,
-            promised_days: i.promised_days,
-            legal_days: i.legal_days,
-            subject: i.subject,
-            bookable_online: i.bookable_online && served,
-        }
-    }
 }
 
 /// 事项 / Service items, filtered and, with `q`, ranked by relevance.
@@ -304,62 +217,6 @@ async fn list_services(
         })
         .collect();
     cacheable_json(&req, &body)
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = Material)]
-struct MaterialJson {
-    position: i32,
-    name: String,
-    form: MaterialForm,
-    copies: String,
-    note: String,
-    medium: Medium,
-    necessity: Necessity,
-    source: Source,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = ServiceFile)]
-struct FileJson {
-    id: FileId,
-    kind: FileKind,
-    title: String,
-    file_name: String,
-    content_type: String,
-    size_bytes: i32,
-    url: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = ServingWindow)]
-struct WindowRefJson {
-    id: WindowId,
-    number: i32,
-    name: String,
-    zone: String,
-    floor: i32,
-    comprehensive: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = ServiceDetail)]
-struct ServiceDetailJson {
-    #[serde(flatten)]
-    item: ServiceJson,
-    department_name: String,
-    fee: String,
-    description: String,
-    department_phone: String,
-    complaint_phone: String,
-    /// The 办事指南 fields: legal basis, conditions, visits, online,
-    /// by post, scope, fee basis, result and its delivery.
-    #[serde(flatten)]
-    guide: ServiceGuide,
-    materials: Vec<MaterialJson>,
-    files: Vec<FileJson>,
-    window_numbers: Vec<i32>,
-    windows: Vec<WindowRefJson>,
 }
 
 /// 办事指南 / One item's whole guide: materials, windows, files.

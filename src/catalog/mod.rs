@@ -6,6 +6,7 @@ pub mod edit;
 pub mod export;
 pub mod files;
 pub mod import;
+pub mod json;
 pub mod labels;
 pub mod models;
 pub mod pages;

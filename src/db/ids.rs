@@ -52,6 +52,7 @@ typed_id!(
     CaseId,
     RatingId,
     FollowUpId,
+    DeviceId,
 );
 
 /// An `i32` from JSON, where `7.0` is the whole number 7 as JSON Schema's

@@ -205,6 +205,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    devices (id) {
+        id -> Integer,
+        hall_id -> Integer,
+        kind -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Integer,
+        last_seen_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     slot_counters (window_id, day, start_time) {
         window_id -> Integer,
         day -> Date,
@@ -426,6 +440,7 @@ diesel::joinable!(window_services -> service_items (service_id));
 diesel::joinable!(opening_hours -> halls (hall_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(devices -> halls (hall_id));
 diesel::joinable!(bookings -> service_items (service_id));
 diesel::joinable!(bookings -> windows (window_id));
 diesel::joinable!(bookings -> accounts (account_id));
@@ -458,6 +473,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
     api_tokens,
+    devices,
     slot_counters,
     bookings,
     booking_events,

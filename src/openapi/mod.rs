@@ -26,7 +26,8 @@ use utoipa_actix_web::OpenApiFactory;
 online booking (网上预约), check-in and the queue (签到取号、叫号), and the resident's cases (办件). \
 Errors answer `{\"error\": {\"code\", \"message\"}}`; a 429 says `Retry-After`. \
 Personal answers are `Cache-Control: no-store`; catalogue answers carry an `ETag`.\n\n\
-Residents and staff sign in with `POST /auth/login` and send `Authorization: Bearer <token>`.",
+Residents and staff sign in with `POST /auth/login` and send `Authorization: Bearer <token>`; \
+kiosks and calling boards send their device token (`dev_…`) the same way.",
         license(name = "MIT OR Apache-2.0"),
     ),
     tags(
@@ -50,6 +51,14 @@ impl Modify for Bearer {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+        // A kiosk's or board's `dev_…` token, issued at /admin/devices.
+        let mut device = Http::new(HttpAuthScheme::Bearer);
+        device.description = Some(
+            "设备令牌 / a kiosk's or board's token (`dev_…`) from /admin/devices: its \
+requests are limited per device and act for its hall only"
+                .into(),
+        );
+        components.add_security_scheme("device", SecurityScheme::Http(device));
     }
 }
 

@@ -17,6 +17,8 @@ pub struct Operation {
     pub summary: String,
     pub description: String,
     pub signed_in: bool,
+    /// A kiosk or board may send its device token.
+    pub device: bool,
     pub parameters: Vec<Field>,
     pub body: Option<String>,
     pub responses: Vec<Answer>,
@@ -176,6 +178,12 @@ fn operation(method: &str, path: &str, op: &Value) -> Operation {
             .map(kind_of)
             .unwrap_or_default()
     };
+    // Each entry names the schemes that together suffice; `{}` is "none".
+    let schemes: Vec<&serde_json::Map<String, Value>> = op
+        .get("security")
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
     let mut links = Vec::new();
     let responses = op
         .get("responses")
@@ -201,7 +209,8 @@ fn operation(method: &str, path: &str, op: &Value) -> Operation {
         path: path.to_string(),
         summary: text(op, "summary"),
         description: text(op, "description"),
-        signed_in: op.get("security").is_some(),
+        signed_in: schemes.iter().all(|s| !s.is_empty()) && !schemes.is_empty(),
+        device: schemes.iter().any(|s| s.contains_key("device")),
         parameters,
         body: op.get("requestBody").map(content_kind),
         responses,

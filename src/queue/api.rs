@@ -14,16 +14,17 @@ use super::issue;
 use super::json::{CallJson, TicketJson, latest_calls};
 use super::models::{PriorityReason, Ticket};
 use crate::accounts::Identity;
+use crate::accounts::device::{DeviceKind, acting_as, check_hall};
 use crate::accounts::models::Role;
 use crate::booking::code;
 use crate::db::ids::{HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::{bookings, tickets};
 use crate::error::{AppError, AppResult, BodyErrors, ErrorBody, SignInFirst};
 use crate::web::AppState;
-use crate::web::throttle::{Bucket, client_ip};
+use crate::web::throttle::{Bucket, caller_key, client_ip};
 
 fn kiosk_allowed(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
-    if state.throttle.allow(Bucket::Kiosk, &client_ip(req)) {
+    if state.throttle.allow(Bucket::Kiosk, &caller_key(req)) {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
@@ -46,8 +47,11 @@ struct CheckinBody {
 #[utoipa::path(
     tag = "queue",
     request_body = CheckinBody,
+    security((), ("device" = [])),
     responses(
         (status = 201, description = "取号成功 / the visit's ticket", body = TicketJson),
+        (status = 401, description = "设备令牌无效或已吊销 / `invalid_device_token`", body = ErrorBody),
+        (status = 403, description = "非本大厅或非此类设备 / `other_hall`, `wrong_device`", body = ErrorBody),
         BodyErrors,
         (status = 404, description = "无匹配预约 / no booking with this code and phone", body = ErrorBody),
         (status = 409, description = "`too_early`, `too_late`, `invalid_state`, `hall_closed`", body = ErrorBody),
@@ -60,9 +64,11 @@ async fn checkin(
     state: web::Data<AppState>,
     bus: web::Data<EventBus>,
     req: HttpRequest,
+    identity: Identity,
     body: web::Json<CheckinBody>,
 ) -> Result<HttpResponse, AppError> {
     kiosk_allowed(&state, &req)?;
+    let device = acting_as(&identity, DeviceKind::Kiosk)?.cloned();
     let code = code::normalise(&body.code).ok_or(AppError::NotFound)?;
     let last4 = crate::accounts::validate::phone_last4(&body.phone_last4)
         .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
@@ -70,6 +76,9 @@ async fn checkin(
     let (json, hall, new) = state
         .db
         .run(move |conn| -> AppResult<_> {
+            if let Some(b) = crate::booking::repo::find_by_code(conn, &code)? {
+                check_hall(device.as_ref(), b.hall_id)?;
+            }
             let (t, new) = issue::check_in(conn, &code, &last4, now, tz)?;
             let hall = t.hall_id;
             Ok((TicketJson::load(conn, t, now, tz, true)?, hall, new))
@@ -98,8 +107,11 @@ struct WalkInBody {
 #[utoipa::path(
     tag = "queue",
     request_body = WalkInBody,
+    security((), ("device" = [])),
     responses(
         (status = 201, description = "取号成功 / the ticket", body = TicketJson),
+        (status = 401, description = "设备令牌无效或已吊销 / `invalid_device_token`", body = ErrorBody),
+        (status = 403, description = "非本大厅或非此类设备 / `other_hall`, `wrong_device`", body = ErrorBody),
         BodyErrors,
         (status = 404, description = "无此事项 / no such item", body = ErrorBody),
         (status = 409, description = "`quota_reached`, `hall_closed`, `service_not_staffed`", body = ErrorBody),
@@ -112,9 +124,11 @@ async fn walk_in(
     state: web::Data<AppState>,
     bus: web::Data<EventBus>,
     req: HttpRequest,
+    identity: Identity,
     body: web::Json<WalkInBody>,
 ) -> Result<HttpResponse, AppError> {
     kiosk_allowed(&state, &req)?;
+    let device = acting_as(&identity, DeviceKind::Kiosk)?.cloned();
     let priority = match body.priority_reason.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => Some(r.parse::<PriorityReason>().map_err(|_| {
             AppError::invalid(
@@ -129,6 +143,9 @@ async fn walk_in(
     let json = state
         .db
         .run(move |conn| {
+            if let Some(item) = crate::catalog::repo::find_service(conn, service)? {
+                check_hall(device.as_ref(), item.hall_id)?;
+            }
             let t = issue::walk_in(conn, service, priority, now, tz)?;
             TicketJson::load(conn, t, now, tz, false)
         })
@@ -291,8 +308,11 @@ async fn ticket_action(
 #[utoipa::path(
     tag = "queue",
     params(("hall_id" = Option<HallId>, Query, description = "大厅, default the seeded one / the hall")),
+    security((), ("device" = [])),
     responses(
         (status = 200, description = "最近叫号 / the latest 20 calls", body = [CallJson]),
+        (status = 401, description = "设备令牌无效或已吊销 / `invalid_device_token`", body = ErrorBody),
+        (status = 403, description = "非本大厅或非此类设备 / `other_hall`, `wrong_device`", body = ErrorBody),
         (status = 404, description = "无此大厅 / no such hall", body = ErrorBody),
         (status = 422, description = "`invalid_parameter`", body = ErrorBody),
     ),
@@ -300,8 +320,10 @@ async fn ticket_action(
 #[get("/display")]
 async fn display(
     state: web::Data<AppState>,
+    identity: Identity,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
+    let board = acting_as(&identity, DeviceKind::Board)?.cloned();
     let hall = params
         .get("hall_id")
         .map(|h| h.parse::<HallId>())
@@ -311,7 +333,14 @@ async fn display(
     let calls = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let hall = match hall {
+            // A board shows its own hall.
+            let hall = match hall.or(board.as_ref().map(|b| b.hall_id)) {
+                Some(h) if board.as_ref().is_some_and(|b| b.hall_id != h) => {
+                    return Err(AppError::forbidden(
+                        "other_hall",
+                        "this device belongs to another hall",
+                    ));
+                }
                 Some(h) => {
                     crate::hall::repo::find_hall(conn, h)?
                         .ok_or(AppError::NotFound)?

@@ -12,6 +12,7 @@ use super::events::HallEvent;
 use super::issue;
 use super::json::TicketJson;
 use super::walk_in::{walk_in, walk_in_confirm, walk_in_form};
+use crate::accounts::Identity;
 use crate::booking::code;
 use crate::catalog::repo::{self as catalog_repo};
 use crate::db::DbConn;
@@ -20,15 +21,24 @@ use crate::error::{AppError, AppResult};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
 use crate::web::forms::{private_page, see_other};
-use crate::web::throttle::{Bucket, client_ip};
+use crate::web::throttle::{Bucket, caller_key};
 use crate::web::{AppState, PageCtx};
 
-pub fn kiosk_hall(conn: &mut DbConn) -> Result<Hall, AppError> {
-    hall_repo::default_hall(conn)?.ok_or(AppError::NotFound)
+/// The kiosk's hall: a paired kiosk's own, else the default hall.
+pub fn kiosk_hall(conn: &mut DbConn, identity: &Identity) -> Result<Hall, AppError> {
+    let paired = identity
+        .device
+        .as_ref()
+        .filter(|d| d.kind == crate::accounts::device::DeviceKind::Kiosk);
+    match paired {
+        Some(d) => hall_repo::find_hall(conn, d.hall_id)?,
+        None => hall_repo::default_hall(conn)?,
+    }
+    .ok_or(AppError::NotFound)
 }
 
 pub fn throttled(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
-    if state.throttle.allow(Bucket::Kiosk, &client_ip(req)) {
+    if state.throttle.allow(Bucket::Kiosk, &caller_key(req)) {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
@@ -43,8 +53,15 @@ struct KioskHome {
 }
 
 #[get("/kiosk")]
-async fn kiosk_home(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let hall = state.db.run(kiosk_hall).await?;
+async fn kiosk_home(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    identity: Identity,
+) -> Result<HttpResponse, AppError> {
+    let hall = state
+        .db
+        .run(move |conn| kiosk_hall(conn, &identity))
+        .await?;
     private_page(StatusCode::OK, &KioskHome { ctx, hall })
 }
 

@@ -40,6 +40,7 @@ pub(crate) struct WalkInQuery {
 pub(crate) async fn walk_in_form(
     state: web::Data<AppState>,
     ctx: PageCtx,
+    identity: crate::accounts::Identity,
     query: web::Query<WalkInQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -53,7 +54,7 @@ pub(crate) async fn walk_in_form(
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let hall = kiosk_hall(conn)?;
+            let hall = kiosk_hall(conn, &identity)?;
             let departments: Vec<Department> = catalog_repo::list_departments(conn, Some(hall.id))?
                 .into_iter()
                 .map(|d| d.department)

@@ -18,7 +18,7 @@ use crate::db::ids::{DepartmentId, FollowUpId, TicketId};
 use crate::error::{AppError, AppResult};
 use crate::queue::issue::for_booking;
 use crate::web::forms::{private_page, see_other};
-use crate::web::throttle::{Bucket, client_ip};
+use crate::web::throttle::{Bucket, caller_key, client_ip};
 use crate::web::{AppState, PageCtx};
 
 #[derive(Deserialize)]
@@ -85,7 +85,7 @@ async fn rate_tracked(
     req: HttpRequest,
     form: web::Form<RateForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+    if !state.throttle.allow(Bucket::Lookup, &caller_key(&req)) {
         return Err(AppError::TooManyRequests);
     }
     let c = code::normalise(&form.code).ok_or(AppError::NotFound)?;
@@ -312,6 +312,7 @@ async fn rate(
     state: web::Data<AppState>,
     req: HttpRequest,
     ctx: PageCtx,
+    identity: Identity,
     form: web::Form<KioskRateForm>,
 ) -> Result<HttpResponse, AppError> {
     crate::queue::kiosk::throttled(&state, &req)?;
@@ -325,7 +326,7 @@ async fn rate(
         .run(move |conn| -> AppResult<_> {
             use crate::db::schema::tickets;
             use diesel::prelude::*;
-            let hall = crate::queue::kiosk::kiosk_hall(conn)?;
+            let hall = crate::queue::kiosk::kiosk_hall(conn, &identity)?;
             let today = local(now, tz).date();
             let ticket: Option<(TicketId, Option<chrono::NaiveDateTime>)> = tickets::table
                 .filter(

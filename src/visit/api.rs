@@ -21,7 +21,7 @@ use crate::db::ids::ServiceId;
 use crate::error::{AppError, ErrorBody, SignInFirst};
 use crate::queue::json::TicketJson;
 use crate::web::AppState;
-use crate::web::throttle::{Bucket, client_ip};
+use crate::web::throttle::{Bucket, caller_key};
 
 /// A booking as the contract's booking object: with its ticket and case,
 /// `null` until the visit got that far.
@@ -176,7 +176,7 @@ async fn track_booking(
     req: HttpRequest,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+    if !state.throttle.allow(Bucket::Lookup, &caller_key(&req)) {
         return Err(AppError::TooManyRequests);
     }
     let code = params

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::notify::views::MessageView;
 use crate::notify::{MessageKind, outbox};
 use crate::web::forms::{private_page, see_other};
-use crate::web::throttle::{Bucket, client_ip};
+use crate::web::throttle::{Bucket, caller_key};
 use crate::web::{AppState, PageCtx};
 
 const RESIDENT: &[Role] = &[Role::Resident];
@@ -324,7 +324,7 @@ async fn track_page(
     let (Some(raw_code), Some(raw_last4)) = (q.code, q.phone_last4) else {
         return private_page(StatusCode::OK, &page);
     };
-    if !state.throttle.allow(Bucket::Lookup, &client_ip(&req)) {
+    if !state.throttle.allow(Bucket::Lookup, &caller_key(&req)) {
         return Err(AppError::TooManyRequests);
     }
     let (code, last4) = match (

@@ -68,11 +68,20 @@ pub async fn log_request(
     let _entered = span.enter();
     let path = route_of(res.request());
     let status = res.status().as_u16();
+    // A kiosk's or board's requests name the device (never its token).
+    let caller = {
+        use actix_web::HttpMessage;
+        res.request()
+            .extensions()
+            .get::<crate::web::throttle::CallerKey>()
+            .map(|c| c.0.clone())
+            .unwrap_or_else(|| "-".into())
+    };
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     if status >= 500 {
-        tracing::warn!(%method, %path, status, ms = format!("{ms:.1}"), "request");
+        tracing::warn!(%method, %path, status, %caller, ms = format!("{ms:.1}"), "request");
     } else {
-        tracing::info!(%method, %path, status, ms = format!("{ms:.1}"), "request");
+        tracing::info!(%method, %path, status, %caller, ms = format!("{ms:.1}"), "request");
     }
     Ok(res)
 }

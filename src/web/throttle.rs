@@ -57,6 +57,22 @@ impl Throttle {
     }
 }
 
+/// Who is behind a request when known better than by its address: a
+/// kiosk or board with its device token (`device:7`). Set by identity.
+#[derive(Debug, Clone)]
+pub struct CallerKey(pub String);
+
+/// The key a request is rate-limited by: its device, else its address (so
+/// the hall's kiosks behind one address do not share a limit, and one
+/// misbehaving kiosk does not exhaust the others').
+pub fn caller_key(req: &HttpRequest) -> String {
+    use actix_web::HttpMessage;
+    req.extensions()
+        .get::<CallerKey>()
+        .map(|c| c.0.clone())
+        .unwrap_or_else(|| client_ip(req))
+}
+
 /// The client address: the TCP peer, or — only when `ONESTOP_TRUST_PROXY`
 /// says a reverse proxy sets them — the address `X-Forwarded-For` /
 /// `Forwarded` names.

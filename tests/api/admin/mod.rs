@@ -7,6 +7,7 @@ use onestop::accounts::models::Role;
 mod accounts;
 mod audit;
 mod csv;
+mod devices;
 mod guide;
 mod hall_rules;
 mod items;
