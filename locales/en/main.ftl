@@ -849,3 +849,4 @@ device-pair-submit = Pair
 device-pair-invalid = This token names no active device. Check it, or ask an administrator for a new one.
 device-paired = Paired:
 api-docs-device = a kiosk or board may send its device token
+kiosk-checkin-other-hall = This booking is for another hall. Please check in at the hall you booked; staff can help you.

@@ -825,3 +825,4 @@ device-pair-submit = 绑定
 device-pair-invalid = 此令牌不对应任何在用设备。请核对，或请管理员重新发放。
 device-paired = 已绑定：
 api-docs-device = 自助机、叫号屏可带设备令牌
+kiosk-checkin-other-hall = 此预约不在本大厅办理，请到预约的大厅签到；如有疑问请咨询工作人员。

@@ -101,9 +101,11 @@ async fn checkin(
     bus: web::Data<EventBus>,
     req: HttpRequest,
     ctx: PageCtx,
+    identity: Identity,
     form: web::Form<CheckinForm>,
 ) -> Result<HttpResponse, AppError> {
     throttled(&state, &req)?;
+    let device = identity.device.clone();
     let typed: String = form.code.chars().take(20).collect();
     let (Some(code), Ok(last4)) = (
         code::normalise(&form.code),
@@ -124,7 +126,15 @@ async fn checkin(
     let lookup = code.clone();
     let result = state
         .db
-        .run(move |conn| -> AppResult<_> { Ok(issue::check_in(conn, &code, &last4, now, tz)) })
+        .run(move |conn| -> AppResult<_> {
+            // A paired kiosk checks in its own hall's bookings only.
+            if let Some(b) = crate::booking::repo::find_by_code(conn, &code)?
+                && crate::accounts::device::check_hall(device.as_ref(), b.hall_id).is_err()
+            {
+                return Ok(Err(None));
+            }
+            Ok(issue::check_in(conn, &code, &last4, now, tz).map_err(Some))
+        })
         .await?;
     match result {
         Ok((ticket, new)) => {
@@ -139,8 +149,20 @@ async fn checkin(
             }
             Ok(see_other(&format!("/kiosk/ticket/{}", ticket.id)))
         }
-        Err(QueueError::Db(f)) => Err(f.into()),
-        Err(e) => {
+        Err(None) => {
+            let error = ctx.t("kiosk-checkin-other-hall");
+            private_page(
+                StatusCode::CONFLICT,
+                &CheckinPage {
+                    ctx,
+                    code: typed,
+                    error,
+                    walk_in_service: None,
+                },
+            )
+        }
+        Err(Some(QueueError::Db(f))) => Err(f.into()),
+        Err(Some(e)) => {
             // A late arrival is offered a walk-in ticket for the same item.
             let walk_in_service = if e == QueueError::TooLate {
                 state

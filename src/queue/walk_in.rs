@@ -113,6 +113,7 @@ pub(crate) fn reasons(ctx: &PageCtx) -> Vec<(String, String)> {
 pub(crate) async fn walk_in_confirm(
     state: web::Data<AppState>,
     ctx: PageCtx,
+    identity: crate::accounts::Identity,
     id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -120,6 +121,9 @@ pub(crate) async fn walk_in_confirm(
         .db
         .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
         .await?;
+    // A paired kiosk offers its own hall's items only.
+    crate::accounts::device::check_hall(identity.device.as_ref(), item.hall_id)
+        .map_err(|_| AppError::NotFound)?;
     let reasons = reasons(&ctx);
     private_page(
         StatusCode::OK,
@@ -143,11 +147,13 @@ pub(crate) async fn walk_in(
     bus: web::Data<EventBus>,
     req: HttpRequest,
     ctx: PageCtx,
+    identity: crate::accounts::Identity,
     id: web::Path<ServiceId>,
     form: web::Form<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
     throttled(&state, &req)?;
     let id = id.into_inner();
+    let device = identity.device.clone();
     let priority = form
         .priority
         .as_deref()
@@ -156,7 +162,15 @@ pub(crate) async fn walk_in(
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let result = state
         .db
-        .run(move |conn| -> AppResult<_> { Ok(issue::walk_in(conn, id, priority, now, tz)) })
+        .run(move |conn| -> AppResult<_> {
+            // A paired kiosk offers its own hall's items only.
+            if let Some(item) = crate::catalog::repo::find_service(conn, id)?
+                && crate::accounts::device::check_hall(device.as_ref(), item.hall_id).is_err()
+            {
+                return Err(AppError::NotFound);
+            }
+            Ok(issue::walk_in(conn, id, priority, now, tz))
+        })
         .await?;
     match result {
         Ok(t) => {

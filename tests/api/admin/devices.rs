@@ -232,3 +232,60 @@ async fn a_paired_kiosk_browser_serves_its_own_hall() {
         .to_string();
     assert!(home.contains(&name), "the kiosk does not show {name}");
 }
+
+#[tokio::test]
+async fn a_paired_kiosk_refuses_another_halls_items_and_bookings() {
+    let app = spawn_app_at(TEST_NOW).await;
+    let admin = admin(&app).await;
+    let district = app.hall_id("HBW").await;
+    let token = issue(&app, &admin, "海勃湾区自助机", "kiosk", district).await;
+    let kiosk = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = post_form_with(
+        &kiosk,
+        &app,
+        "/devices/pair",
+        "/devices/pair",
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // A city-hall item is not offered at the district's kiosk, even by URL.
+    let item = app.item_with_windows(1).await;
+    let page = format!("/kiosk/walk-in/{item}");
+    let r = kiosk.get(app.url(&page)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let anonymous = reqwest::Client::new();
+    let r = anonymous.get(app.url(&page)).send().await.unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "an unpaired kiosk shows the default hall's item"
+    );
+    // A city-hall booking is not checked in there either: the page says
+    // where to go, and no ticket is issued.
+    let resident = app.register_resident(61).await;
+    let (_, slots) = app
+        .get_json(&format!("/api/v1/services/{item}/slots?date=2026-12-02"))
+        .await;
+    let body = json!({"service_id": item, "date": "2026-12-02", "start": slots[0]["start"]});
+    let (status, booking) = app
+        .post_json("/api/v1/bookings", Some(&resident.token), &body)
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    let code = booking["code"].as_str().unwrap();
+    let last4 = &resident.phone[resident.phone.len() - 4..];
+    let r = post_form_with(
+        &kiosk,
+        &app,
+        "/kiosk/checkin",
+        "/kiosk/checkin",
+        &[("code", code), ("phone_last4", last4)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("此预约不在本大厅办理"));
+}
