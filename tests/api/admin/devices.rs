@@ -48,6 +48,15 @@ async fn issue(
     token
 }
 
+/// A kiosk's browser: keeps its cookies, shows redirects as they come.
+fn kiosk_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_kiosk_token_acts_for_its_hall_is_limited_alone_and_ends_when_revoked() {
     let app = spawn_app_at(TEST_NOW).await;
@@ -185,11 +194,7 @@ async fn a_paired_kiosk_browser_serves_its_own_hall() {
     let admin = admin(&app).await;
     let district = app.hall_id("HBW").await;
     let token = issue(&app, &admin, "海勃湾区自助机", "kiosk", district).await;
-    let kiosk = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let kiosk = kiosk_browser();
     let r = post_form_with(
         &kiosk,
         &app,
@@ -239,11 +244,7 @@ async fn a_paired_kiosk_refuses_another_halls_items_and_bookings() {
     let admin = admin(&app).await;
     let district = app.hall_id("HBW").await;
     let token = issue(&app, &admin, "海勃湾区自助机", "kiosk", district).await;
-    let kiosk = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let kiosk = kiosk_browser();
     let r = post_form_with(
         &kiosk,
         &app,
