@@ -57,6 +57,13 @@ pub struct Settings {
     /// `ONESTOP_CORS_ORIGINS`: the origins (`https://mp.example.gov.cn`)
     /// whose pages may call `/api/v1` from a browser; none by default.
     pub cors_origins: Vec<String>,
+    /// How often the hold keeper ends offers that ran out and releases
+    /// places whose release delay is over.
+    pub hold_poll: std::time::Duration,
+    /// Tests only, never read from the environment: the control run of the
+    /// race tests turns the waiting list's guard off and waits this long
+    /// between reading and writing (see `booking::waitlist::holds::Guard`).
+    pub race_control: Option<std::time::Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +138,8 @@ impl Settings {
             outbox_poll: std::time::Duration::from_secs(2),
             trust_proxy,
             cors_origins,
+            hold_poll: std::time::Duration::from_secs(1),
+            race_control: None,
         })
     }
 }

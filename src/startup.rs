@@ -10,6 +10,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::accounts::hasher::Hasher;
 use crate::accounts::{access, identity};
+use crate::booking::waitlist::worker::HoldKeeper;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Backend, Db};
@@ -66,6 +67,18 @@ impl Application {
                 gateway,
                 signal: services.outbox.clone(),
                 poll: settings.outbox_poll,
+            }
+            .run(),
+        );
+        // Every instance keeps the waiting list's held places on time; each
+        // step is conditional, so two instances never end one offer twice.
+        actix_web::rt::spawn(
+            HoldKeeper {
+                db: state.db.clone(),
+                clock: state.clock.clone(),
+                tz: state.tz(),
+                outbox: services.outbox.clone(),
+                poll: settings.hold_poll,
             }
             .run(),
         );
@@ -213,6 +226,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(accounts::pair::configure)
             .configure(ratings::pages::configure)
             .configure(booking::pages::configure)
+            .configure(booking::waitlist::pages::configure)
             .configure(visit::pages::configure)
             .configure(queue::kiosk::configure)
             .configure(queue::clerk::configure)

@@ -313,7 +313,10 @@ book-full = Full
 book-remaining = { $n } left
 book-no-days = No days can be booked at the moment; look again later, or take a number at the hall.
 book-no-slots = No times are left on this day; please choose another day.
-book-rules = One booking per person, item and day, and at most { $max } active bookings; cancel or move a booking until { $cutoff } minutes before its time. { $noshows } missed bookings within { $days } days suspend online booking for { $suspend } days.
+book-rules = One booking per person, item and day, and at most { $max } active bookings; cancel or move a booking until { $cutoff } minutes before its time. { $noshows } missed bookings within { $days } days suspend online booking for { $suspend } days.{ $cancels ->
+        [0] {""}
+       *[other] { " " }{ $cancels } cancellations within { $cancel_days } days suspend it for { $cancel_suspend } days.
+    }
 book-error-not-bookable = This service cannot be booked online; take a number at a kiosk in the hall.
 book-error-horizon = That day cannot be booked; please choose one of the days listed.
 book-error-slot = That time cannot be booked; please choose again.
@@ -850,3 +853,91 @@ device-pair-invalid = This token names no active device. Check it, or ask an adm
 device-paired = Paired:
 api-docs-device = a kiosk or board may send its device token
 kiosk-checkin-other-hall = This booking is for another hall. Please check in at the hall you booked; staff can help you.
+
+# Several items in one visit
+book-error-no-common-window = No single window handles all these items; please book them separately.
+book-error-items = A visit takes at most 5 different items of one hall.
+book-error-suspended-cancellations = Because of repeated cancellations, online booking is suspended until { $v }. You can still take a number at the hall.
+book-visit-rule-visit = These items are done together at one window: the visit takes { $n } places of the slot under one booking code and one queue number, and counts as 1 active booking.
+book-visit-rule-items = These items are done together at one window: the visit takes { $n } places of the slot under one booking code and one queue number; under this hall's rule it counts as { $n } active bookings.
+book-also-title = Do at the same visit
+book-also-remove = Remove
+book-also-add = The same window can also do
+book-also-hint = Tick the items to do in the same visit; only items one window can do together are listed.
+book-also-apply = Add to this visit
+book-bring = Bring these materials (one of each is enough)
+book-day-full = This day is fully booked. Choose another day, or join the waiting list.
+kiosk-also = Also at this visit (choose any)
+kiosk-also-hint = These items can be done at the same window: one number is enough.
+queue-error-no-common-window = No single window handles all these items; please take separate numbers.
+queue-error-invalid-items = One number covers at most 5 different items.
+queue-error-outcome-required = Choose an outcome for every item.
+queue-error-unknown-item = That item is not on this number, or already has its outcome.
+queue-error-nothing-to-transfer = Every item has its outcome: complete the visit instead.
+queue-error-choose-window = Several items are still open: send the number to a window that handles them all.
+clerk-done-complete_items = The outcome of each item is recorded.
+clerk-items-title = Items on this number
+clerk-item-outcome = Outcome
+clerk-item-choose = Choose
+clerk-record-items = Record the outcomes and finish
+status-waitlist = Booked from the waiting list
+visit-items-title = Outcome of each item
+visit-item-pending = To be done
+visit-several = Served at the window
+visit-several-explain = The outcome of each item is below.
+
+# The waiting list
+waitlist-title = Waiting list
+waitlist-explain = Once on the waiting list, a place freed by a cancellation or a move is offered to you in turn, with a text message; it is held for you for a while — confirm it under "My bookings" before then.
+waitlist-which = Time
+waitlist-any-slot = Any time that day
+waitlist-join = Join the waiting list
+waitlist-joined = You are on the waiting list. A text message will tell you when a place is free.
+waitlist-left = You have left the waiting list.
+waitlist-accept = Book this place
+waitlist-leave = No, thanks
+waitlist-cancel = Leave the waiting list
+waitlist-position = Number { $n } in line
+waitlist-offer = A place held for you: { $v }
+waitlist-offer-until = Confirm before { $v }; after that it goes to the next person.
+waitlist-none = No waiting-list entries.
+waitlist-single-only = A visit of several items cannot join the waiting list; keep one item to join it.
+waitlist-status-waiting = Waiting
+waitlist-status-offered = Place offered
+waitlist-status-booked = Booked
+waitlist-status-expired = Expired
+waitlist-status-cancelled = Cancelled
+waitlist-error-places-available = There are still places that day (or at that time): book one instead.
+waitlist-error-already = You are already on the waiting list for this item that day.
+waitlist-error-expired = The hold ran out and the place went to the next person.
+waitlist-error-limit = You have reached the limit of active bookings or waiting-list entries.
+waitlist-error-suspended = Online booking is suspended for you, so the place cannot be confirmed.
+bookings-suspended-title = Online booking suspended
+
+admin-limit-counts-items = A booking of several items counts as that many active bookings (unticked: as one)
+admin-fair-use = Fair booking rules
+admin-fair-use-hint = These rules stop people hoarding or trading places: repeated no-shows or cancellations suspend online booking; a cancelled place goes to the waiting list first.
+admin-no-show-limit = No-shows allowed (times)
+admin-no-show-window = No-shows counted over (days)
+admin-suspension-days = Suspension after no-shows (days)
+admin-cancel-limit = Cancellations allowed (times; 0 = no limit)
+admin-cancel-window = Cancellations counted over (days)
+admin-cancel-suspension = Suspension after repeated cancellations (days)
+admin-release-delay = A cancelled place is held back (minutes; only the waiting list may take it; 0 = at once)
+admin-waitlist-hold = A place offered from the waiting list is held (minutes)
+admin-waitlist = Waiting list
+admin-waitlist-intro = Residents waiting for a place on fully booked days, in the order they joined. A place freed by a cancellation or a move is held for them in turn, with a text message.
+admin-waitlist-waiting = { $n } waiting
+admin-waitlist-order = Order
+admin-waitlist-person = Resident
+admin-waitlist-joined = Joined
+admin-waitlist-offer = Place held
+admin-waitlist-held-until = held until { $v }
+stats-items-served = items served
+stats-multi-item-visits = visits with several items
+stats-waitlist = Waiting list
+stats-waitlist-joined = entries joined
+stats-waitlist-offered = places offered
+stats-waitlist-accepted = offers accepted
+stats-waitlist-expired = offers expired
+stats-waitlist-declined = offers declined

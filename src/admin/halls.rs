@@ -96,19 +96,7 @@ async fn hall_new(
         .db
         .run(|conn| -> AppResult<_> { Ok(hall_repo::list_halls(conn)?) })
         .await?;
-    let form = HallForm {
-        level: "community".into(),
-        slot_minutes: "30".into(),
-        slot_capacity: "2".into(),
-        online_share_percent: "50".into(),
-        booking_horizon_days: "7".into(),
-        same_day_cutoff: "12:00".into(),
-        cancel_cutoff_minutes: "60".into(),
-        max_active_bookings: "3".into(),
-        checkin_early_minutes: "30".into(),
-        checkin_late_minutes: "15".into(),
-        ..Default::default()
-    };
+    let form = HallForm::new_hall();
     private_page(
         StatusCode::OK,
         &HallFormPage {
@@ -163,8 +151,8 @@ async fn save_hall_page(
     id: Option<HallId>,
     form: HallForm,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now_utc();
-    let today = local(now, state.tz()).date();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let today = local(now, tz).date();
     let entry = Entry::new(
         scope.account.actor(&client_ip(req)),
         "admin.hall.save",
@@ -173,7 +161,13 @@ async fn save_hall_page(
     let (saved, form, parents) = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let saved = audited(conn, &entry, now, |conn| save_hall(conn, id, &form, today));
+            // More places (a capacity raise) go to the waiting list at once,
+            // in the same transaction as the change.
+            let saved = audited(conn, &entry, now, |conn| {
+                let id = save_hall(conn, id, &form, today)?;
+                crate::booking::waitlist::holds::offer_free_places(conn, id, now, tz)?;
+                Ok::<_, HallError>(id)
+            });
             Ok((saved, form, hall_repo::list_halls(conn)?))
         })
         .await?;

@@ -88,7 +88,7 @@ async fn hours_save(
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::admin(&identity)?;
     let id = id.into_inner();
-    let now = state.clock.now_utc();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
     let entry = Entry::new(
         scope.account.actor(&client_ip(&req)),
         "admin.hours.save",
@@ -99,8 +99,13 @@ async fn hours_save(
         .db
         .run(move |conn| -> AppResult<_> {
             let hall = hall_repo::find_hall(conn, id)?.ok_or(AppError::NotFound)?;
+            // Longer hours open new slots: they go to the waiting list first.
             let saved = audited(conn, &entry, now, |conn| match &week {
-                Ok(week) => Ok(write_week(conn, id, week)?),
+                Ok(week) => {
+                    write_week(conn, id, week)?;
+                    crate::booking::waitlist::holds::offer_free_places(conn, id, now, tz)?;
+                    Ok(())
+                }
                 Err(wd) => Err(HoursRefused::Day(*wd)),
             });
             Ok((hall, saved))

@@ -195,8 +195,8 @@ async fn matrix_save(
     form: HtmlForm<MatrixForm>,
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(&identity)?;
-    let now = state.clock.now_utc();
-    let today = local(now, state.tz()).date();
+    let (now, tz) = (state.clock.now_utc(), state.tz());
+    let today = local(now, tz).date();
     let MatrixForm {
         cell,
         item: items,
@@ -222,8 +222,18 @@ async fn matrix_save(
             check_grid(conn, &scope, &items, &windows_shown)?;
             let booked =
                 |c: &mut DbConn, w, s| crate::booking::repo::future_bookings(c, today, w, s);
+            // A window newly serving an item adds places: the waiting list
+            // is offered them first.
+            let hall = match windows_shown.first() {
+                Some(w) => crate::catalog::repo::find_window(conn, *w)?.map(|w| w.hall_id),
+                None => None,
+            };
             Ok(audited(conn, &entry, now, |conn| {
-                save_matrix(conn, &items, &windows_shown, &wanted, &booked)
+                let saved = save_matrix(conn, &items, &windows_shown, &wanted, &booked)?;
+                if let Some(hall) = hall {
+                    crate::booking::waitlist::holds::offer_free_places(conn, hall, now, tz)?;
+                }
+                Ok::<_, SaveError>(saved)
             }))
         })
         .await?;

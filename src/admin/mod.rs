@@ -25,6 +25,7 @@ pub mod stats_csv;
 pub mod stats_pages;
 pub mod svg;
 pub mod today;
+pub mod waitlist;
 pub mod windows;
 
 pub use scope::Scope;
@@ -47,5 +48,6 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     audit_page::configure(cfg);
     messages::configure(cfg);
     devices::configure(cfg);
+    waitlist::configure(cfg);
     csv_io::configure(cfg);
 }

@@ -23,6 +23,8 @@ pub struct DayRow {
     pub check_ins: i64,
     pub walk_ins: i64,
     pub completed: i64,
+    /// Items given an outcome at a window (a visit of three items is three).
+    pub items_served: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,6 +48,21 @@ pub struct Report {
     pub ratings: [i64; 5],
     /// (非常满意 + 满意 + 基本满意) / all ratings.
     pub satisfaction_rate: f64,
+    pub items_served: i64,
+    /// Visits of several items among the tickets (一窗受理).
+    pub multi_item_visits: i64,
+    /// The waiting list: places offered, and what became of the offers.
+    pub waitlist: WaitlistFigures,
+}
+
+/// 候补 in a period (by the day of the place waited for).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WaitlistFigures {
+    pub joined: i64,
+    pub offered: i64,
+    pub accepted: i64,
+    pub expired: i64,
+    pub declined: i64,
 }
 
 pub fn ratio(a: i64, b: i64) -> f64 {

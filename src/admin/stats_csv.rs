@@ -25,6 +25,7 @@ pub(crate) async fn stats_csv(
         "ratings" => "ratings",
         "cases" => "cases",
         "summary" => "summary",
+        "waitlist" => "waitlist",
         _ => return Err(AppError::NotFound),
     };
     let (now, tz) = (state.clock.now_utc(), state.tz());
@@ -90,6 +91,16 @@ pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<Stri
                 "stats-satisfaction",
                 format!("{:.1}%", r.satisfaction_rate * 100.0),
             ),
+            pair("stats-items-served", r.items_served.to_string()),
+            pair("stats-multi-item-visits", r.multi_item_visits.to_string()),
+        ],
+        "waitlist" => vec![
+            row(&[ctx.t("stats-figure"), ctx.t("stats-value")]),
+            pair("stats-waitlist-joined", r.waitlist.joined.to_string()),
+            pair("stats-waitlist-offered", r.waitlist.offered.to_string()),
+            pair("stats-waitlist-accepted", r.waitlist.accepted.to_string()),
+            pair("stats-waitlist-expired", r.waitlist.expired.to_string()),
+            pair("stats-waitlist-declined", r.waitlist.declined.to_string()),
         ],
         _ => std::iter::once(
             [
@@ -100,6 +111,7 @@ pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<Stri
                 "stats-check-ins",
                 "stats-walk-ins",
                 "stats-served",
+                "stats-items-served",
             ]
             .iter()
             .map(|k| ctx.t(k))
@@ -114,6 +126,7 @@ pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<Stri
                 d.check_ins.to_string(),
                 d.walk_ins.to_string(),
                 d.completed.to_string(),
+                d.items_served.to_string(),
             ]
         }))
         .collect(),

@@ -52,6 +52,8 @@ pub struct Booking {
     pub status: BookingStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Places taken in the slot: one per item of the visit.
+    pub places: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -67,6 +69,7 @@ pub struct NewBooking {
     pub end_time: NaiveTime,
     #[diesel(serialize_as = String)]
     pub status: BookingStatus,
+    pub places: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

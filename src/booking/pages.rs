@@ -1,59 +1,115 @@
-//! Resident pages: choose a slot, my bookings, one booking (QR code, .ics,
-//! print), cancel, reschedule; and public tracking.
+//! Resident pages: choose a slot for one item or several in one visit
+//! (同时办理), join the waiting list of a full day, and reschedule.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::api::{parse_date, parse_time};
 use super::models::BookingStatus;
-use super::service::{self, BookRequest, BookingError, Offer};
+use super::service::{self, BookRequest, BookingError, Offer, Suspension};
 use super::views::*;
-use super::{code, repo};
+use super::waitlist::holds::Guard;
+use super::{code, items, repo};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::catalog::pages::views::date_label;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::error::AppError;
-use crate::web::forms::{private_page, see_other};
+use crate::web::forms::{HtmlForm, private_page, see_other};
 use crate::web::{AppState, PageCtx};
 
 const RESIDENT: &[Role] = &[Role::Resident];
 
+/// `?date=…&also=…&also=…` (the other items of the visit repeat).
 #[derive(Deserialize, Default)]
-struct DateQuery {
+struct BookQuery {
     date: Option<String>,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
-/// The slot picker for an item (new booking or rescheduling).
-fn book_page(
+fn query_of(req: &HttpRequest) -> BookQuery {
+    serde_html_form::from_str(req.query_string()).unwrap_or_default()
+}
+
+/// The visit's items: the page's item, then the chosen others (unknown or
+/// repeated ids are dropped, at most five in all).
+fn visit_of(first: ServiceId, also: &[String]) -> Vec<ServiceId> {
+    let mut ids = vec![first];
+    for a in also {
+        if let Ok(id) = a.parse::<ServiceId>()
+            && !ids.contains(&id)
+            && ids.len() < items::MAX_ITEMS
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The slot picker for a visit (new booking or rescheduling).
+pub(crate) fn book_page(
     conn: &mut DbConn,
     ctx: PageCtx,
     state: &AppState,
-    service: ServiceId,
+    services: &[ServiceId],
     date: Option<NaiveDate>,
     error: String,
     resched: Option<BookingView>,
 ) -> Result<BookPage, AppError> {
     let (now, tz) = (state.clock.now_utc(), state.tz());
-    let offer = Offer::load(conn, service, now, tz)?;
+    let offer = match Offer::load_visit(conn, services, now, tz) {
+        Ok(o) => o,
+        // An item added by hand that does not fit: back to the first alone.
+        Err(BookingError::InvalidItems) if services.len() > 1 => {
+            Offer::load_visit(conn, &services[..1], now, tz)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let ids = offer.ids();
     let days = offer.schedule.bookable_days();
     let chosen = date
         .filter(|d| days.contains(d))
         .or_else(|| days.first().copied());
-    let slots = match chosen {
-        Some(d) => offer.availability(conn, d)?.unwrap_or_default(),
-        None => Vec::new(),
+    let bookable = offer.check_bookable();
+    let slots = match (chosen, &bookable) {
+        (Some(d), Ok(())) => offer.availability(conn, d)?.unwrap_or_default(),
+        _ => Vec::new(),
     };
+    let also_query: String = ids[1..].iter().map(|i| format!("&also={i}")).collect();
     let action = match &resched {
         Some(b) => format!("/bookings/{}/reschedule", b.code),
         None => "/bookings".to_string(),
     };
+    // 候补 for a single item when a slot (or the whole day) is full.
+    let full: Vec<&(super::slots::Slot, i32)> = slots.iter().filter(|(_, n)| *n == 0).collect();
+    let waitlist = (resched.is_none() && ids.len() == 1 && !full.is_empty()).then(|| {
+        let mut options = Vec::new();
+        if full.len() == slots.len() {
+            options.push((String::new(), ctx.t("waitlist-any-slot")));
+        }
+        for (s, _) in &full {
+            options.push((hhmm(s.start), format!("{}–{}", hhmm(s.start), hhmm(s.end))));
+        }
+        options
+    });
+    let companions = if resched.is_none() {
+        items::companions(conn, &ids, true)?
+    } else {
+        Vec::new()
+    };
+    let hall = &offer.schedule.hall;
     Ok(BookPage {
-        bookable: offer.check_bookable().is_ok(),
-        rules: rules_text(ctx.lang, &offer.schedule.hall),
+        bookable: bookable.is_ok(),
+        rules: rules_text(ctx.lang, hall),
+        visit_rule: if ids.len() > 1 {
+            visit_rule_text(ctx.lang, hall, offer.places())
+        } else {
+            String::new()
+        },
         days: days
             .iter()
             .map(|d| DayOption {
@@ -63,15 +119,26 @@ fn book_page(
             })
             .collect(),
         date: chosen.map(|d| d.to_string()).unwrap_or_default(),
+        day_full: !slots.is_empty() && full.len() == slots.len(),
         slots: slots
-            .into_iter()
+            .iter()
             .map(|(s, remaining)| SlotOption {
                 value: hhmm(s.start),
                 label: format!("{}–{}", hhmm(s.start), hhmm(s.end)),
-                remaining,
+                remaining: *remaining,
             })
             .collect(),
-        hall_name: offer.schedule.hall.name.clone(),
+        waitlist: waitlist.unwrap_or_default(),
+        hall_name: hall.name.clone(),
+        materials: items::combined_materials(conn, &ids)?,
+        companions: companions.into_iter().map(|c| (c.id.0, c.name)).collect(),
+        also: offer
+            .also
+            .iter()
+            .map(|i| (i.id.0, i.name.clone()))
+            .collect(),
+        also_query,
+        ids: ids.iter().map(|i| i.0).collect(),
         item: offer.item,
         error,
         action,
@@ -86,21 +153,24 @@ async fn book_form(
     ctx: PageCtx,
     identity: Identity,
     id: web::Path<ServiceId>,
-    q: web::Query<DateQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     identity.require(RESIDENT)?;
-    let id = id.into_inner();
+    let q = query_of(&req);
+    let ids = visit_of(id.into_inner(), &q.also);
     let date = q.date.as_deref().and_then(|d| parse_date(d).ok());
     let st = state.clone();
     let page = state
         .db
         .run(move |conn| {
-            let offer = Offer::load(conn, id, st.clock.now_utc(), st.tz())?;
-            let error = match offer.check_bookable() {
+            let error = match Offer::load_visit(conn, &ids, st.clock.now_utc(), st.tz())
+                .and_then(|o| o.check_bookable())
+            {
                 Ok(()) => String::new(),
-                Err(e) => ctx.t(e.message_key()),
+                Err(BookingError::ServiceNotFound) => return Err(AppError::NotFound),
+                Err(e) => booking_error_message(&ctx, &e),
             };
-            book_page(conn, ctx, &st, id, date, error, None)
+            book_page(conn, ctx, &st, &ids, date, error, None)
         })
         .await?;
     private_page(StatusCode::OK, &page)
@@ -108,12 +178,28 @@ async fn book_form(
 
 #[derive(Deserialize)]
 struct BookForm {
+    /// The visit's items (the field repeats for several).
     #[serde(default)]
-    service_id: String,
+    service_id: Vec<String>,
     #[serde(default)]
     date: String,
     #[serde(default)]
     start: String,
+}
+
+impl BookForm {
+    fn services(&self) -> Result<Vec<ServiceId>, AppError> {
+        let ids = self
+            .service_id
+            .iter()
+            .map(|s| s.parse::<ServiceId>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::NotFound)?;
+        if ids.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        Ok(ids)
+    }
 }
 
 #[post("/bookings")]
@@ -121,10 +207,11 @@ async fn create_booking(
     state: web::Data<AppState>,
     ctx: PageCtx,
     identity: Identity,
-    form: web::Form<BookForm>,
+    form: HtmlForm<BookForm>,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
-    let service: ServiceId = form.service_id.parse().map_err(|_| AppError::NotFound)?;
+    let form = form.0;
+    let services = form.services()?;
     let date = parse_date(&form.date).ok();
     let start = parse_time(&form.start).ok();
     let (now, tz) = (state.clock.now_utc(), state.tz());
@@ -137,7 +224,7 @@ async fn create_booking(
                     conn,
                     &BookRequest {
                         account,
-                        service,
+                        services: services.clone(),
                         date,
                         start,
                     },
@@ -153,7 +240,7 @@ async fn create_booking(
                 Err(e) => {
                     let message = booking_error_message(&ctx, &e);
                     Ok(Err((
-                        book_page(conn, ctx, &st, service, date, message, None)?,
+                        book_page(conn, ctx, &st, &services, date, message, None)?,
                         e,
                     )))
                 }
@@ -168,9 +255,7 @@ async fn create_booking(
 
 pub fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
     match e {
-        BookingError::Suspended(until) => {
-            ctx.tv("book-error-suspended", &date_label(ctx.lang, *until))
-        }
+        BookingError::Suspended(until, _) => ctx.tv(e.message_key(), &date_label(ctx.lang, *until)),
         BookingError::LimitReached(n) | BookingError::TooLate(n) => {
             ctx.tn(e.message_key(), i64::from(*n))
         }
@@ -178,13 +263,20 @@ pub fn booking_error_message(ctx: &PageCtx, e: &BookingError) -> String {
     }
 }
 
-fn status_of(e: &BookingError) -> StatusCode {
+/// The words for a suspension the resident is under (我的预约 says it).
+pub fn suspension_message(ctx: &PageCtx, until: NaiveDate, why: Suspension) -> String {
+    booking_error_message(ctx, &BookingError::Suspended(until, why))
+}
+
+pub fn status_of(e: &BookingError) -> StatusCode {
     match e {
-        BookingError::Suspended(_) => StatusCode::FORBIDDEN,
+        BookingError::Suspended(..) => StatusCode::FORBIDDEN,
         BookingError::OutsideHorizon
         | BookingError::InvalidSlot
+        | BookingError::InvalidItems
         | BookingError::NotBookable
         | BookingError::NoWindow => StatusCode::UNPROCESSABLE_ENTITY,
+        BookingError::NotFound | BookingError::ServiceNotFound => StatusCode::NOT_FOUND,
         _ => StatusCode::CONFLICT,
     }
 }
@@ -195,10 +287,13 @@ async fn reschedule_form(
     ctx: PageCtx,
     identity: Identity,
     code: web::Path<String>,
-    q: web::Query<DateQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
-    let date = q.date.as_deref().and_then(|d| parse_date(d).ok());
+    let date = query_of(&req)
+        .date
+        .as_deref()
+        .and_then(|d| parse_date(d).ok());
     let st = state.clone();
     let page = state
         .db
@@ -211,7 +306,8 @@ async fn reschedule_form(
             } else {
                 ctx.t("book-error-state")
             };
-            book_page(conn, ctx, &st, b.service_id, date, error, Some(view))
+            let ids = items::of(conn, b.id)?;
+            book_page(conn, ctx, &st, &ids, date, error, Some(view))
         })
         .await?;
     private_page(StatusCode::OK, &page)
@@ -223,19 +319,23 @@ async fn reschedule_booking(
     ctx: PageCtx,
     identity: Identity,
     code: web::Path<String>,
-    form: web::Form<BookForm>,
+    form: HtmlForm<BookForm>,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
+    let form = form.0;
     let date = parse_date(&form.date).ok();
     let start = parse_time(&form.start).ok();
     let (now, tz) = (state.clock.now_utc(), state.tz());
+    let guard = Guard::of(&state.settings);
     let st = state.clone();
     let outcome = state
         .db
         .run(move |conn| {
             let c = code::normalise(&code).ok_or(AppError::NotFound)?;
             let result = match (date, start) {
-                (Some(d), Some(s)) => service::reschedule(conn, account, &c, d, s, now, tz),
+                (Some(d), Some(s)) => {
+                    service::reschedule(conn, account, &c, (d, s), now, tz, guard)
+                }
                 _ => Err(BookingError::InvalidSlot),
             };
             match result {
@@ -246,8 +346,9 @@ async fn reschedule_booking(
                     let b = repo::find_owned(conn, &c, account)?.ok_or(AppError::NotFound)?;
                     let view = BookingView::load(conn, &b, ctx.lang)?;
                     let message = booking_error_message(&ctx, &e);
+                    let ids = items::of(conn, b.id)?;
                     Ok(Err((
-                        book_page(conn, ctx, &st, b.service_id, date, message, Some(view))?,
+                        book_page(conn, ctx, &st, &ids, date, message, Some(view))?,
                         e,
                     )))
                 }

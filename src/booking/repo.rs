@@ -7,7 +7,9 @@ use super::models::{Booking, BookingEvent, BookingStatus, NewBooking};
 use crate::catalog::models::Window;
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, BookingId, ServiceId, WindowId};
-use crate::db::schema::{booking_events, bookings, slot_counters, window_services, windows};
+use crate::db::schema::{
+    booking_events, booking_items, bookings, slot_counters, window_services, windows,
+};
 
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Booking>> {
     bookings::table
@@ -47,16 +49,44 @@ pub fn count_active(conn: &mut DbConn, account: AccountId) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Places held by the person's active bookings (a visit of k items holds k).
+pub fn active_places(conn: &mut DbConn, account: AccountId) -> QueryResult<i64> {
+    let sum: Option<i64> = bookings::table
+        .filter(bookings::account_id.eq(account))
+        .filter(bookings::status.eq_any(BookingStatus::active_strs()))
+        .select(diesel::dsl::sum(bookings::places))
+        .first(conn)?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// When the person cancelled bookings, since `since` (UTC instants).
+pub fn cancellations_since(
+    conn: &mut DbConn,
+    account: AccountId,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    booking_events::table
+        .inner_join(bookings::table)
+        .filter(bookings::account_id.eq(account))
+        .filter(booking_events::status.eq(BookingStatus::Cancelled.as_str()))
+        .filter(booking_events::at.ge(since))
+        .select(booking_events::at)
+        .load(conn)
+}
+
+/// Whether the person has an active booking on `day` with any of `services`
+/// among its items (one active booking per person, item and day).
 pub fn has_active_for(
     conn: &mut DbConn,
     account: AccountId,
-    service: ServiceId,
+    services: &[ServiceId],
     day: NaiveDate,
     except: Option<BookingId>,
 ) -> QueryResult<bool> {
     let mut q = bookings::table
+        .inner_join(booking_items::table)
         .filter(bookings::account_id.eq(account))
-        .filter(bookings::service_id.eq(service))
+        .filter(booking_items::service_id.eq_any(services))
         .filter(bookings::day.eq(day))
         .filter(bookings::status.eq_any(BookingStatus::active_strs()))
         .into_boxed();
@@ -110,15 +140,16 @@ pub fn counters_on(
         .collect())
 }
 
-/// Takes one place in a window's slot if one is left: a conditional UPDATE
-/// that the database applies atomically (PostgreSQL re-checks the condition
-/// after a concurrent update). True when the place was taken.
-pub fn take_place(
+/// Takes `places` places in a window's slot if that many are left: a
+/// conditional UPDATE that the database applies atomically (PostgreSQL
+/// re-checks the condition after a concurrent update). True when taken.
+pub fn take_places(
     conn: &mut DbConn,
     window: WindowId,
     day: NaiveDate,
     start: NaiveTime,
     capacity: i32,
+    places: i32,
 ) -> QueryResult<bool> {
     let row = (window, day, start);
     let insert = diesel::insert_into(slot_counters::table).values((
@@ -134,27 +165,70 @@ pub fn take_place(
     let updated = diesel::update(
         slot_counters::table
             .find(row)
-            .filter(slot_counters::booked.lt(capacity)),
+            .filter(slot_counters::booked.le(capacity - places)),
     )
-    .set(slot_counters::booked.eq(slot_counters::booked + 1))
+    .set(slot_counters::booked.eq(slot_counters::booked + places))
     .execute(conn)?;
     Ok(updated == 1)
 }
 
-/// Gives a place back (cancel, reschedule).
-pub fn release_place(
+/// Gives places back: after a cancellation or a move that no waiting
+/// resident took, once the hall's release delay is over, or when an offer
+/// nobody can take ends.
+pub fn release_places(
     conn: &mut DbConn,
     window: WindowId,
     day: NaiveDate,
     start: NaiveTime,
+    places: i32,
 ) -> QueryResult<usize> {
     diesel::update(
         slot_counters::table
             .find((window, day, start))
-            .filter(slot_counters::booked.gt(0)),
+            .filter(slot_counters::booked.ge(places)),
     )
-    .set(slot_counters::booked.eq(slot_counters::booked - 1))
+    .set(slot_counters::booked.eq(slot_counters::booked - places))
     .execute(conn)
+}
+
+/// Booked places of one window's slot.
+pub fn booked_at(
+    conn: &mut DbConn,
+    window: WindowId,
+    day: NaiveDate,
+    start: NaiveTime,
+) -> QueryResult<i32> {
+    Ok(slot_counters::table
+        .find((window, day, start))
+        .select(slot_counters::booked)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Adds places without looking at the capacity: only the unguarded control
+/// run of the race tests writes this way (see `waitlist::holds::Guard`).
+pub fn add_places_unchecked(
+    conn: &mut DbConn,
+    window: WindowId,
+    day: NaiveDate,
+    start: NaiveTime,
+    places: i32,
+) -> QueryResult<()> {
+    let insert = diesel::insert_into(slot_counters::table).values((
+        slot_counters::window_id.eq(window),
+        slot_counters::day.eq(day),
+        slot_counters::start_time.eq(start),
+        slot_counters::booked.eq(0),
+    ));
+    match conn {
+        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConn::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    diesel::update(slot_counters::table.find((window, day, start)))
+        .set(slot_counters::booked.eq(slot_counters::booked + places))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn insert_booking(conn: &mut DbConn, new: NewBooking) -> QueryResult<BookingId> {
@@ -256,7 +330,13 @@ pub fn future_bookings(
         q = q.filter(bookings::window_id.eq(w));
     }
     if let Some(s) = service {
-        q = q.filter(bookings::service_id.eq(s));
+        q = q.filter(
+            bookings::id.eq_any(
+                booking_items::table
+                    .filter(booking_items::service_id.eq(s))
+                    .select(booking_items::booking_id),
+            ),
+        );
     }
     q.count().get_result(conn)
 }

@@ -117,6 +117,12 @@ mod tests {
             checkin_early_minutes: 30,
             checkin_late_minutes: 15,
             starvation_minutes: 30,
+            waitlist_hold_minutes: 120,
+            release_delay_minutes: 10,
+            cancel_limit: 5,
+            cancel_window_days: 30,
+            cancel_suspension_days: 7,
+            limit_counts_items: false,
         }
     }
 

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 
 use super::code::display;
 use super::models::{Booking, BookingStatus};
-use crate::catalog::models::{ServiceItem, Window};
+use crate::catalog::models::{Material, ServiceItem, Window};
 use crate::catalog::pages::views::date_label;
 use crate::db::DbConn;
-use crate::db::schema::{halls, service_items, windows, zones};
+use crate::db::schema::{halls, windows, zones};
 use crate::error::AppError;
 use crate::hall::models::Zone;
 use crate::i18n::Lang;
@@ -23,7 +23,10 @@ pub struct BookingView {
     pub status_label: String,
     pub status_explain: String,
     pub service_id: i32,
+    /// The visit's item names joined ("居民身份证换领、户口项目变更").
     pub service: String,
+    /// Each item of the visit, by name, in order.
+    pub items: Vec<String>,
     pub date: String,
     pub time: String,
     pub window_number: i32,
@@ -36,10 +39,9 @@ pub struct BookingView {
 
 impl BookingView {
     pub fn load(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<BookingView, AppError> {
-        let service: String = service_items::table
-            .find(b.service_id)
-            .select(service_items::name)
-            .first(conn)?;
+        let ids = super::items::of(conn, b.id)?;
+        let names = super::items::names(conn, &ids)?;
+        let items: Vec<String> = ids.iter().filter_map(|i| names.get(i).cloned()).collect();
         let (window, zone): (Window, Zone) = windows::table
             .inner_join(zones::table)
             .filter(windows::id.eq(b.window_id))
@@ -66,7 +68,8 @@ impl BookingView {
             status_label,
             status_explain,
             service_id: b.service_id.0,
-            service,
+            service: items.join("、"),
+            items,
             date: date_label(lang, b.day),
             time: format!(
                 "{}–{}",
@@ -104,14 +107,33 @@ pub struct SlotOption {
 #[template(path = "booking/book.html")]
 pub struct BookPage {
     pub ctx: PageCtx,
-    /// False when the item cannot be booked now: no slots are shown.
+    /// False when the visit cannot be booked now: no slots are shown.
     pub bookable: bool,
     pub rules: String,
+    /// For a visit of several items: how many places it takes and how it
+    /// counts toward the person's limit.
+    pub visit_rule: String,
+    /// The first item of the visit.
     pub item: ServiceItem,
+    /// The other items chosen to be done in the same visit (id, name).
+    pub also: Vec<(i32, String)>,
+    /// Every item id of the visit, the first first (the form sends them).
+    pub ids: Vec<i32>,
+    /// `&also=…` for links that keep the chosen items.
+    pub also_query: String,
+    /// Items a window serving the whole visit also serves (id, name).
+    pub companions: Vec<(i32, String)>,
+    /// Everything to bring for the whole visit, each material once.
+    pub materials: Vec<Material>,
     pub hall_name: String,
     pub days: Vec<DayOption>,
     pub date: String,
     pub slots: Vec<SlotOption>,
+    /// Every slot of the chosen day is full.
+    pub day_full: bool,
+    /// 候补 choices (value, label) when a slot or the day is full; empty
+    /// otherwise ("" = any slot of the day).
+    pub waitlist: Vec<(String, String)>,
     pub error: String,
     /// Where the form goes: new booking, or rescheduling `code`.
     pub action: String,
@@ -132,6 +154,20 @@ pub fn rules_text(lang: Lang, hall: &crate::hall::models::Hall) -> String {
             ("noshows", hall.no_show_limit.into()),
             ("days", hall.no_show_window_days.into()),
             ("suspend", hall.suspension_days.into()),
+            ("cancels", hall.cancel_limit.into()),
+            ("cancel_days", hall.cancel_window_days.into()),
+            ("cancel_suspend", hall.cancel_suspension_days.into()),
         ],
     )
+}
+
+/// How a visit of `places` items is booked and counted, from the hall's
+/// own rule.
+pub fn visit_rule_text(lang: Lang, hall: &crate::hall::models::Hall, places: i32) -> String {
+    let key = if hall.limit_counts_items {
+        "book-visit-rule-items"
+    } else {
+        "book-visit-rule-visit"
+    };
+    lang.t_nums(key, &[("n", places.into())])
 }

@@ -131,12 +131,23 @@ pub fn find(conn: &mut DbConn, id: CaseId) -> QueryResult<Case> {
     cases::table.find(id).select(Case::as_select()).first(conn)
 }
 
+/// The first case a visit opened (its ticket's), if any.
 pub fn for_ticket(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Option<Case>> {
     cases::table
         .filter(cases::ticket_id.eq(ticket))
+        .order(cases::id)
         .select(Case::as_select())
         .first(conn)
         .optional()
+}
+
+/// Every case a visit opened: one per item accepted.
+pub fn all_for_ticket(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Vec<Case>> {
+    cases::table
+        .filter(cases::ticket_id.eq(ticket))
+        .order(cases::id)
+        .select(Case::as_select())
+        .load(conn)
 }
 
 pub fn events_of(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {

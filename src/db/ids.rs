@@ -53,6 +53,8 @@ typed_id!(
     RatingId,
     FollowUpId,
     DeviceId,
+    WaitlistEntryId,
+    HoldId,
 );
 
 /// An `i32` from JSON, where `7.0` is the whole number 7 as JSON Schema's

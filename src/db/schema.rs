@@ -35,6 +35,12 @@ diesel::table! {
         checkin_late_minutes -> Integer,
         starvation_minutes -> Integer,
         complaint_phone -> Text,
+        waitlist_hold_minutes -> Integer,
+        release_delay_minutes -> Integer,
+        cancel_limit -> Integer,
+        cancel_window_days -> Integer,
+        cancel_suspension_days -> Integer,
+        limit_counts_items -> Bool,
     }
 }
 
@@ -241,6 +247,57 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        places -> Integer,
+    }
+}
+
+diesel::table! {
+    booking_items (booking_id, service_id) {
+        booking_id -> Integer,
+        service_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    waitlist_entries (id) {
+        id -> Integer,
+        account_id -> Integer,
+        hall_id -> Integer,
+        service_id -> Integer,
+        day -> Date,
+        start_time -> Nullable<Time>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        offered_at -> Nullable<Timestamp>,
+        offer_until -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        booking_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    place_holds (id) {
+        id -> Integer,
+        window_id -> Integer,
+        day -> Date,
+        start_time -> Time,
+        end_time -> Time,
+        entry_id -> Nullable<Integer>,
+        until -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -318,6 +375,18 @@ diesel::table! {
         outcome_note -> Text,
         wait_seconds -> Nullable<Integer>,
         service_seconds -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    ticket_items (ticket_id, service_id) {
+        ticket_id -> Integer,
+        service_id -> Integer,
+        position -> Integer,
+        outcome -> Nullable<Text>,
+        outcome_note -> Text,
+        window_id -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -445,6 +514,14 @@ diesel::joinable!(bookings -> service_items (service_id));
 diesel::joinable!(bookings -> windows (window_id));
 diesel::joinable!(bookings -> accounts (account_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
+diesel::joinable!(booking_items -> bookings (booking_id));
+diesel::joinable!(booking_items -> service_items (service_id));
+diesel::joinable!(ticket_items -> tickets (ticket_id));
+diesel::joinable!(ticket_items -> service_items (service_id));
+diesel::joinable!(waitlist_entries -> service_items (service_id));
+diesel::joinable!(waitlist_entries -> accounts (account_id));
+diesel::joinable!(place_holds -> windows (window_id));
+diesel::joinable!(place_holds -> waitlist_entries (entry_id));
 diesel::joinable!(notifications -> accounts (account_id));
 diesel::joinable!(tickets -> service_items (service_id));
 diesel::joinable!(slot_counters -> windows (window_id));
@@ -477,6 +554,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     slot_counters,
     bookings,
     booking_events,
+    booking_items,
+    ticket_items,
+    waitlist_entries,
+    place_holds,
+    idempotency_keys,
     notifications,
     ticket_counters,
     walk_in_counters,

@@ -49,6 +49,25 @@ pub struct HallForm {
     pub checkin_early_minutes: String,
     #[serde(default)]
     pub checkin_late_minutes: String,
+    #[serde(default)]
+    pub no_show_limit: String,
+    #[serde(default)]
+    pub no_show_window_days: String,
+    #[serde(default)]
+    pub suspension_days: String,
+    #[serde(default)]
+    pub cancel_limit: String,
+    #[serde(default)]
+    pub cancel_window_days: String,
+    #[serde(default)]
+    pub cancel_suspension_days: String,
+    #[serde(default)]
+    pub waitlist_hold_minutes: String,
+    #[serde(default)]
+    pub release_delay_minutes: String,
+    /// A checkbox: "on" when a visit of k items counts k active bookings.
+    #[serde(default)]
+    pub limit_counts_items: String,
 }
 
 /// The hall's 监督投诉电话; left empty, the 12345 hotline that takes
@@ -79,6 +98,40 @@ impl HallForm {
             max_active_bookings: h.max_active_bookings.to_string(),
             checkin_early_minutes: h.checkin_early_minutes.to_string(),
             checkin_late_minutes: h.checkin_late_minutes.to_string(),
+            no_show_limit: h.no_show_limit.to_string(),
+            no_show_window_days: h.no_show_window_days.to_string(),
+            suspension_days: h.suspension_days.to_string(),
+            cancel_limit: h.cancel_limit.to_string(),
+            cancel_window_days: h.cancel_window_days.to_string(),
+            cancel_suspension_days: h.cancel_suspension_days.to_string(),
+            waitlist_hold_minutes: h.waitlist_hold_minutes.to_string(),
+            release_delay_minutes: h.release_delay_minutes.to_string(),
+            limit_counts_items: if h.limit_counts_items { "on" } else { "" }.into(),
+        }
+    }
+
+    /// A new hall's form: the rules every hall starts with.
+    pub fn new_hall() -> Self {
+        HallForm {
+            level: "community".into(),
+            slot_minutes: "30".into(),
+            slot_capacity: "2".into(),
+            online_share_percent: "50".into(),
+            booking_horizon_days: "7".into(),
+            same_day_cutoff: "12:00".into(),
+            cancel_cutoff_minutes: "60".into(),
+            max_active_bookings: "3".into(),
+            checkin_early_minutes: "30".into(),
+            checkin_late_minutes: "15".into(),
+            no_show_limit: "3".into(),
+            no_show_window_days: "90".into(),
+            suspension_days: "30".into(),
+            cancel_limit: "5".into(),
+            cancel_window_days: "30".into(),
+            cancel_suspension_days: "7".into(),
+            waitlist_hold_minutes: "120".into(),
+            release_delay_minutes: "10".into(),
+            ..Default::default()
         }
     }
 }
@@ -113,6 +166,15 @@ pub struct ValidHall {
     pub max_active: i32,
     pub early: i32,
     pub late: i32,
+    pub no_show_limit: i32,
+    pub no_show_window_days: i32,
+    pub suspension_days: i32,
+    pub cancel_limit: i32,
+    pub cancel_window_days: i32,
+    pub cancel_suspension_days: i32,
+    pub waitlist_hold_minutes: i32,
+    pub release_delay_minutes: i32,
+    pub limit_counts_items: bool,
 }
 
 impl HallForm {
@@ -158,6 +220,14 @@ impl HallForm {
             max_active,
             early,
             late,
+            no_show_limit,
+            no_show_window_days,
+            suspension_days,
+            cancel_limit,
+            cancel_window_days,
+            cancel_suspension_days,
+            waitlist_hold_minutes,
+            release_delay_minutes,
         ] = [
             ("slot_minutes", &f.slot_minutes, 5, 240),
             ("slot_capacity", &f.slot_capacity, 0, 1000),
@@ -167,6 +237,14 @@ impl HallForm {
             ("max_active_bookings", &f.max_active_bookings, 1, 20),
             ("checkin_early_minutes", &f.checkin_early_minutes, 0, 240),
             ("checkin_late_minutes", &f.checkin_late_minutes, 0, 240),
+            ("no_show_limit", &f.no_show_limit, 1, 100),
+            ("no_show_window_days", &f.no_show_window_days, 1, 366),
+            ("suspension_days", &f.suspension_days, 0, 366),
+            ("cancel_limit", &f.cancel_limit, 0, 100),
+            ("cancel_window_days", &f.cancel_window_days, 1, 366),
+            ("cancel_suspension_days", &f.cancel_suspension_days, 0, 366),
+            ("waitlist_hold_minutes", &f.waitlist_hold_minutes, 5, 1440),
+            ("release_delay_minutes", &f.release_delay_minutes, 0, 240),
         ]
         .map(|(field, v, min, max)| text::number(&mut e, field, v, min, max));
         let address = crate::text::clean_line(&f.address, 200);
@@ -195,6 +273,15 @@ impl HallForm {
             max_active,
             early,
             late,
+            no_show_limit,
+            no_show_window_days,
+            suspension_days,
+            cancel_limit,
+            cancel_window_days,
+            cancel_suspension_days,
+            waitlist_hold_minutes,
+            release_delay_minutes,
+            limit_counts_items: f.limit_counts_items == "on",
         })
     }
 }
@@ -273,6 +360,15 @@ fn write_hall(
             halls::max_active_bookings.eq(v.max_active),
             halls::checkin_early_minutes.eq(v.early),
             halls::checkin_late_minutes.eq(v.late),
+            halls::no_show_limit.eq(v.no_show_limit),
+            halls::no_show_window_days.eq(v.no_show_window_days),
+            halls::suspension_days.eq(v.suspension_days),
+            halls::cancel_limit.eq(v.cancel_limit),
+            halls::cancel_window_days.eq(v.cancel_window_days),
+            halls::cancel_suspension_days.eq(v.cancel_suspension_days),
+            halls::waitlist_hold_minutes.eq(v.waitlist_hold_minutes),
+            halls::release_delay_minutes.eq(v.release_delay_minutes),
+            halls::limit_counts_items.eq(v.limit_counts_items),
         );
         match id {
             Some(id) => {

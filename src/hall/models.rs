@@ -53,6 +53,19 @@ pub struct Hall {
     pub starvation_minutes: i32,
     /// 监督投诉电话 (12345 unless the hall has its own).
     pub complaint_phone: String,
+    /// How long a freed place is held for the waiting resident it is
+    /// offered to (never past the cancel cut-off before its slot).
+    pub waitlist_hold_minutes: i32,
+    /// How long a place freed by a cancellation or a move stays unbookable
+    /// unless a waiting resident takes it (stops cancel-and-rebook trading).
+    pub release_delay_minutes: i32,
+    /// This many cancellations within `cancel_window_days` suspend online
+    /// booking for `cancel_suspension_days`; 0 turns the rule off.
+    pub cancel_limit: i32,
+    pub cancel_window_days: i32,
+    pub cancel_suspension_days: i32,
+    /// A visit of k items counts k toward `max_active_bookings` (else one).
+    pub limit_counts_items: bool,
 }
 
 impl Hall {

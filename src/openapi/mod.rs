@@ -34,6 +34,7 @@ kiosks and calling boards send their device token (`dev_…`) the same way.",
         (name = "catalogue", description = "事项目录 / halls, departments, windows, items and their guides"),
         (name = "accounts", description = "账号 / registration and bearer tokens"),
         (name = "bookings", description = "网上预约 / slots, bookings and tracking"),
+        (name = "waitlist", description = "候补 / the waiting list of full days and the places it is offered"),
         (name = "queue", description = "排队叫号 / kiosk tickets, the clerk's calls, the calling board"),
         (name = "meta", description = "本文档 / this document"),
     ),
@@ -70,6 +71,7 @@ pub fn api_scope(cors_origins: &[String]) -> impl HttpServiceFactory + OpenApiFa
         .configure(crate::catalog::api::configure)
         .configure(crate::accounts::api::configure)
         .configure(crate::booking::api::configure)
+        .configure(crate::booking::waitlist::api::configure)
         .configure(crate::visit::api::configure)
         .configure(crate::queue::api::configure)
 }

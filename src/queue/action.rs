@@ -8,20 +8,71 @@ use super::models::{Outcome, Ticket};
 use crate::db::ids::{AccountId, ServiceId, TicketId};
 use serde::Deserialize;
 
+/// What the clerk decided for one item of the visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// For 补正: everything missing, at once (一次性告知).
+    pub missing: Vec<String>,
+    /// For 不予受理: why.
+    pub reason: String,
+}
+
+/// Outcomes for a visit's items: one for every item (`all`), or one per
+/// item; an item listed by itself takes its own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decisions {
+    pub all: Option<Decision>,
+    pub each: Vec<(ServiceId, Decision)>,
+}
+
+impl Decisions {
+    /// The decision for an item, if any.
+    pub fn for_item(&self, item: ServiceId) -> Option<&Decision> {
+        self.each
+            .iter()
+            .find(|(s, _)| *s == item)
+            .map(|(_, d)| d)
+            .or(self.all.as_ref())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_none() && self.each.is_empty()
+    }
+
+    /// The outcome named by the clerk's message (the first decided).
+    pub fn headline(&self) -> Option<Outcome> {
+        self.all
+            .as_ref()
+            .or(self.each.first().map(|(_, d)| d))
+            .map(|d| d.outcome)
+    }
+}
+
 /// What a clerk does with the ticket at their window.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Recall,
     Start,
     NoShow,
+    /// Every undecided item gets its outcome.
     Complete {
-        outcome: Outcome,
-        missing: Vec<String>,
-        reason: String,
+        decisions: Decisions,
         phone_last4: String,
     },
-    TransferToWindow(i32),
-    TransferToService(ServiceId),
+    /// The items decided here keep their outcome; the rest go on to the
+    /// window (which must serve them all) …
+    TransferToWindow {
+        number: i32,
+        done: Decisions,
+        phone_last4: String,
+    },
+    /// … or to another item's queue (one undecided item only).
+    TransferToService {
+        service: ServiceId,
+        done: Decisions,
+        phone_last4: String,
+    },
 }
 
 impl Action {
@@ -31,7 +82,7 @@ impl Action {
             Action::Start => "start",
             Action::NoShow => "no-show",
             Action::Complete { .. } => "complete",
-            Action::TransferToWindow(_) | Action::TransferToService(_) => "transfer",
+            Action::TransferToWindow { .. } | Action::TransferToService { .. } => "transfer",
         }
     }
 
@@ -41,9 +92,22 @@ impl Action {
             Action::Start => Move::Start,
             Action::NoShow => Move::NoShow,
             Action::Complete { .. } => Move::Complete,
-            Action::TransferToWindow(_) | Action::TransferToService(_) => Move::Transfer,
+            Action::TransferToWindow { .. } | Action::TransferToService { .. } => Move::Transfer,
         }
     }
+}
+
+/// One item's outcome as the client sends it.
+#[derive(Debug, Deserialize, Clone, utoipa::ToSchema)]
+#[schema(as = ItemOutcome)]
+pub struct ItemInput {
+    pub service_id: ServiceId,
+    #[schema(value_type = crate::queue::models::Outcome, example = "done")]
+    pub outcome: String,
+    #[serde(default)]
+    pub missing_materials: Vec<String>,
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// What a clerk sends, the same from the workstation's form and from the
@@ -52,7 +116,8 @@ impl Action {
 #[schema(as = TicketActionBody)]
 pub struct ActionInput {
     /// For `complete`: `done` (办结), `accepted` (受理, opens a case),
-    /// `incomplete` (补正), `refused` (不予受理).
+    /// `incomplete` (补正), `refused` (不予受理) — for every item of the
+    /// visit not listed in `items`.
     #[schema(value_type = Option<crate::queue::models::Outcome>, example = "accepted")]
     pub outcome: Option<String>,
     /// For `complete` with `incomplete`: everything missing, at once
@@ -63,6 +128,10 @@ pub struct ActionInput {
     /// For `complete` with `refused`: why.
     #[serde(default)]
     pub reason: String,
+    /// For `complete` (every item) or `transfer` (the items finished here
+    /// before the rest go on): an outcome per item of a visit of several.
+    #[serde(default)]
+    pub items: Vec<ItemInput>,
     /// For `complete` of a walk-in who wants an SMS: the phone's last digits.
     #[serde(default)]
     pub phone_last4: String,
@@ -73,7 +142,40 @@ pub struct ActionInput {
     pub service_id: Option<ServiceId>,
 }
 
+fn decision(outcome: &str, missing: &[String], reason: &str) -> Result<Decision, QueueError> {
+    Ok(Decision {
+        outcome: outcome
+            .parse::<Outcome>()
+            .map_err(|_| QueueError::Invalid("invalid_outcome"))?,
+        missing: missing
+            .iter()
+            .map(|m| crate::text::clean_line(m, 100))
+            .filter(|m| !m.is_empty())
+            .take(50)
+            .collect(),
+        reason: crate::text::clean(reason, 500),
+    })
+}
+
 impl ActionInput {
+    fn decisions(&self) -> Result<Decisions, QueueError> {
+        let all = match self.outcome.as_deref().filter(|o| !o.is_empty()) {
+            Some(o) => Some(decision(o, &self.missing_materials, &self.reason)?),
+            None => None,
+        };
+        let mut each = Vec::new();
+        for i in self.items.iter().take(5) {
+            if each.iter().any(|(s, _)| *s == i.service_id) {
+                return Err(QueueError::Invalid("unknown_item"));
+            }
+            each.push((
+                i.service_id,
+                decision(&i.outcome, &i.missing_materials, &i.reason)?,
+            ));
+        }
+        Ok(Decisions { all, each })
+    }
+
     /// The action named `name` (`recall`, `start`, `no-show`, `complete`,
     /// `transfer`), or why this input cannot be it.
     pub fn into_action(self, name: &str) -> Result<Action, QueueError> {
@@ -81,27 +183,35 @@ impl ActionInput {
             "recall" => Action::Recall,
             "start" => Action::Start,
             "no-show" => Action::NoShow,
-            "complete" => Action::Complete {
-                outcome: self
-                    .outcome
-                    .as_deref()
-                    .and_then(|o| o.parse::<Outcome>().ok())
-                    .ok_or(QueueError::Invalid("invalid_outcome"))?,
-                missing: self
-                    .missing_materials
-                    .iter()
-                    .map(|m| crate::text::clean_line(m, 100))
-                    .filter(|m| !m.is_empty())
-                    .take(50)
-                    .collect(),
-                reason: self.reason,
-                phone_last4: self.phone_last4,
-            },
-            "transfer" => match (self.window_number, self.service_id) {
-                (Some(n), None) => Action::TransferToWindow(n),
-                (None, Some(s)) => Action::TransferToService(s),
-                _ => return Err(QueueError::Invalid("invalid_transfer")),
-            },
+            "complete" => {
+                let decisions = self.decisions()?;
+                if decisions.is_empty() {
+                    return Err(QueueError::Invalid("invalid_outcome"));
+                }
+                Action::Complete {
+                    decisions,
+                    phone_last4: self.phone_last4,
+                }
+            }
+            "transfer" => {
+                let done = Decisions {
+                    all: None,
+                    each: self.decisions()?.each,
+                };
+                match (self.window_number, self.service_id) {
+                    (Some(number), None) => Action::TransferToWindow {
+                        number,
+                        done,
+                        phone_last4: self.phone_last4,
+                    },
+                    (None, Some(service)) => Action::TransferToService {
+                        service,
+                        done,
+                        phone_last4: self.phone_last4,
+                    },
+                    _ => return Err(QueueError::Invalid("invalid_transfer")),
+                }
+            }
             _ => return Err(QueueError::NotFound),
         })
     }
@@ -112,14 +222,127 @@ impl ActionInput {
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub ticket: TicketId,
+    pub service: ServiceId,
     pub phone_last4: String,
     pub clerk: AccountId,
 }
 
 /// What a move decided: the ticket as it now is, the events to publish
-/// once committed, and an accepted application whose case is to be opened.
+/// once committed, and the accepted applications whose cases are to be
+/// opened (one per item accepted).
 pub struct Decided {
     pub ticket: Ticket,
     pub events: Vec<HallEvent>,
-    pub accepted: Option<Accepted>,
+    pub accepted: Vec<Accepted>,
+}
+
+impl ActionInput {
+    /// The workstation's form: the API's fields by the same names, and for
+    /// a visit of several items `item_{id}_outcome`, `item_{id}_missing`
+    /// (repeated) and `item_{id}_reason` per item.
+    pub fn from_form(body: &[u8]) -> ActionInput {
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
+        let mut input = ActionInput::default();
+        for (k, v) in &pairs {
+            match k.as_str() {
+                "outcome" => input.outcome = Some(v.clone()),
+                "missing_materials" => input.missing_materials.push(v.clone()),
+                "reason" => input.reason = v.clone(),
+                "phone_last4" => input.phone_last4 = v.clone(),
+                "window_number" => input.window_number = v.trim().parse().ok(),
+                "service_id" => input.service_id = v.trim().parse().ok(),
+                _ => {}
+            }
+        }
+        for (k, v) in &pairs {
+            let Some(id) = k
+                .strip_prefix("item_")
+                .and_then(|rest| rest.strip_suffix("_outcome"))
+                .and_then(|id| id.parse::<ServiceId>().ok())
+            else {
+                continue;
+            };
+            if v.is_empty() || input.items.iter().any(|i| i.service_id == id) {
+                continue;
+            }
+            let field = |name: &str| format!("item_{id}_{name}");
+            input.items.push(ItemInput {
+                service_id: id,
+                outcome: v.clone(),
+                missing_materials: pairs
+                    .iter()
+                    .filter(|(k, _)| *k == field("missing"))
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                reason: pairs
+                    .iter()
+                    .find(|(k, _)| *k == field("reason"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            });
+        }
+        input
+    }
+}
+
+impl Action {
+    /// Whether the move records a 补正 for some item (its notice is due).
+    pub fn records_incomplete(&self) -> bool {
+        let ds = match self {
+            Action::Complete { decisions, .. } => decisions,
+            Action::TransferToWindow { done, .. } | Action::TransferToService { done, .. } => done,
+            _ => return false,
+        };
+        ds.all
+            .iter()
+            .chain(ds.each.iter().map(|(_, d)| d))
+            .any(|d| d.outcome == Outcome::Incomplete)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_carries_an_outcome_per_item() {
+        let body = b"item_7_outcome=incomplete&item_7_missing=%E6%88%B7%E5%8F%A3%E7%B0%BF&item_7_missing=%E7%85%A7%E7%89%87&item_9_outcome=done&item_11_outcome=&phone_last4=1234";
+        let input = ActionInput::from_form(body);
+        assert_eq!(input.items.len(), 2, "an empty choice is no choice");
+        assert_eq!(input.items[0].service_id, ServiceId(7));
+        assert_eq!(input.items[0].missing_materials, vec!["户口簿", "照片"]);
+        let Ok(Action::Complete { decisions, .. }) = input.into_action("complete") else {
+            panic!("a complete");
+        };
+        assert_eq!(
+            decisions.for_item(ServiceId(9)).map(|d| d.outcome),
+            Some(Outcome::Done)
+        );
+        assert!(decisions.for_item(ServiceId(11)).is_none());
+    }
+
+    #[test]
+    fn one_outcome_covers_every_item_not_listed() {
+        let input = ActionInput {
+            outcome: Some("accepted".into()),
+            items: vec![ItemInput {
+                service_id: ServiceId(3),
+                outcome: "refused".into(),
+                missing_materials: vec![],
+                reason: "不符合条件".into(),
+            }],
+            ..Default::default()
+        };
+        let Ok(Action::Complete { decisions, .. }) = input.into_action("complete") else {
+            panic!("a complete");
+        };
+        assert_eq!(
+            decisions.for_item(ServiceId(3)).map(|d| d.outcome),
+            Some(Outcome::Refused)
+        );
+        assert_eq!(
+            decisions.for_item(ServiceId(4)).map(|d| d.outcome),
+            Some(Outcome::Accepted)
+        );
+    }
 }

@@ -20,8 +20,8 @@ use crate::booking::code;
 use crate::db::ids::{HallId, ServiceId, TicketId, WindowId};
 use crate::db::schema::{bookings, tickets};
 use crate::error::{AppError, AppResult, BodyErrors, ErrorBody, SignInFirst};
-use crate::web::AppState;
 use crate::web::throttle::{Bucket, caller_key, client_ip};
+use crate::web::{AppState, idempotency};
 
 fn kiosk_allowed(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
     if state.throttle.allow(Bucket::Kiosk, &caller_key(req)) {
@@ -94,19 +94,28 @@ async fn checkin(
     Ok(HttpResponse::Created().json(json))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 #[schema(as = WalkIn)]
 struct WalkInBody {
-    service_id: ServiceId,
+    /// The item, for a visit of one item.
+    service_id: Option<ServiceId>,
+    /// The items of one visit (1–5 of one hall), in place of `service_id`:
+    /// one number for all of them, called by a window that serves them all.
+    #[schema(max_items = 5, min_items = 1)]
+    service_ids: Option<Vec<ServiceId>>,
     /// elderly, disabled, pregnant or military (优先窗口); empty for none.
     #[schema(value_type = Option<PriorityReason>)]
     priority_reason: Option<String>,
 }
 
-/// 现场取号 / A walk-in ticket for an item.
+/// 现场取号 / A walk-in ticket for one item or several in one visit.
+///
+/// An `Idempotency-Key` header makes a retry safe (a kiosk that lost the
+/// answer prints the same number, not a second one).
 #[utoipa::path(
     tag = "queue",
     request_body = WalkInBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "重试安全 / a retried request with the same key issues nothing new")),
     security((), ("device" = [])),
     responses(
         (status = 201, description = "取号成功 / the ticket", body = TicketJson),
@@ -114,8 +123,8 @@ struct WalkInBody {
         (status = 403, description = "非本大厅或非此类设备 / `other_hall`, `wrong_device`", body = ErrorBody),
         BodyErrors,
         (status = 404, description = "无此事项 / no such item", body = ErrorBody),
-        (status = 409, description = "`quota_reached`, `hall_closed`, `service_not_staffed`", body = ErrorBody),
-        (status = 422, description = "`invalid_priority_reason`, `no_window`", body = ErrorBody),
+        (status = 409, description = "`quota_reached`, `hall_closed`, `service_not_staffed`, `no_window`, `no_common_window`", body = ErrorBody),
+        (status = 422, description = "`invalid_priority_reason`, `invalid_items`, `invalid_idempotency_key`, `idempotency_key_reused`", body = ErrorBody),
         (status = 429, description = "请求过多 / too many kiosk requests", body = ErrorBody),
     ),
 )]
@@ -138,26 +147,35 @@ async fn walk_in(
         })?),
         None => None,
     };
-    let service = body.service_id;
+    let services = crate::booking::api::visit_items(body.service_id, body.service_ids.as_deref())?;
+    let caller = match &device {
+        Some(d) => format!("device:{}", d.id),
+        None => format!("address:{}", client_ip(&req)),
+    };
+    let key = idempotency::Key::of(&req, caller, &*body)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
-    let json = state
+    let (answer, hall) = state
         .db
-        .run(move |conn| {
-            if let Some(item) = crate::catalog::repo::find_service(conn, service)? {
-                check_hall(device.as_ref(), item.hall_id)?;
+        .run(move |conn| -> AppResult<_> {
+            for s in &services {
+                if let Some(item) = crate::catalog::repo::find_service(conn, *s)? {
+                    check_hall(device.as_ref(), item.hall_id)?;
+                }
             }
-            let t = issue::walk_in(conn, service, priority, now, tz)?;
-            TicketJson::load(conn, t, now, tz, false)
+            let mut hall = None;
+            let answer = idempotency::run(conn, key.as_ref(), now, 201, |conn| {
+                let t = issue::walk_in(conn, &services, priority, now, tz)?;
+                hall = Some(t.hall_id);
+                TicketJson::load(conn, t, now, tz, false)
+            })?;
+            Ok((answer, hall))
         })
         .await?;
-    bus.publish(
-        &state.db,
-        vec![super::events::HallEvent::Queue {
-            hall_id: json.hall_id,
-        }],
-    )
-    .await;
-    Ok(HttpResponse::Created().json(json))
+    if let Some(hall_id) = hall {
+        bus.publish(&state.db, vec![super::events::HallEvent::Queue { hall_id }])
+            .await;
+    }
+    Ok(answer.respond(actix_web::http::StatusCode::CREATED))
 }
 
 /// 排队状态 / A ticket: where it stands and how many are ahead.

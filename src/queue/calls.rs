@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-pub use super::action::{Accepted, Action, ActionInput, Decided};
+pub use super::action::{Accepted, Action, ActionInput, Decided, Decision, Decisions};
 use super::error::QueueError;
 use super::events::HallEvent;
 use super::machine::{self, Move};
@@ -164,7 +164,7 @@ pub fn act(
         let m = action.movement();
         machine::next(t.status, m)?;
         let mut events = Vec::new();
-        let mut accepted = None;
+        let mut accepted = Vec::new();
         let mut note = String::new();
         match &action {
             Action::Recall => {
@@ -190,30 +190,56 @@ pub fn act(
                     .execute(conn)?;
             }
             Action::Complete {
-                outcome,
-                missing,
-                reason,
+                decisions,
                 phone_last4,
             } => {
-                note = complete(conn, &t, *outcome, missing, reason, now)?;
-                if *outcome == Outcome::Accepted {
-                    accepted = Some(Accepted {
-                        ticket: t.id,
-                        phone_last4: phone_last4.clone(),
-                        clerk,
-                    });
-                }
+                let here = At {
+                    window: &window,
+                    clerk,
+                    phone_last4,
+                    now,
+                };
+                (note, accepted) = record_outcomes(conn, &t, decisions, true, &here)?;
+                finish(conn, &t, now)?;
             }
-            Action::TransferToWindow(number) => {
-                let target = transfer_window(conn, &t, &window, *number)?;
-                send_on(conn, &t, Some(target.id), t.service_id)?;
-                note = format!("→ {}", target.number);
+            Action::TransferToWindow {
+                number,
+                done,
+                phone_last4,
+            } => {
+                let here = At {
+                    window: &window,
+                    clerk,
+                    phone_last4,
+                    now,
+                };
+                (note, accepted) = record_outcomes(conn, &t, done, false, &here)?;
+                let remaining = remaining_items(conn, &t)?;
+                let target = transfer_window(conn, &t, &window, *number, &remaining)?;
+                send_on(conn, &t, Some(target.id), remaining[0])?;
+                note = join_notes(&note, &format!("→ {}", target.number));
                 events.push(HallEvent::Queue { hall_id: t.hall_id });
             }
-            Action::TransferToService(service) => {
-                let item = transfer_item(conn, &t, *service)?;
+            Action::TransferToService {
+                service,
+                done,
+                phone_last4,
+            } => {
+                let here = At {
+                    window: &window,
+                    clerk,
+                    phone_last4,
+                    now,
+                };
+                (note, accepted) = record_outcomes(conn, &t, done, false, &here)?;
+                let remaining = remaining_items(conn, &t)?;
+                let [from] = remaining[..] else {
+                    return Err(QueueError::Invalid("choose_window"));
+                };
+                let item = transfer_item(conn, &t, from, *service)?;
+                super::items::replace(conn, t.id, from, item.id)?;
                 send_on(conn, &t, None, item.id)?;
-                note = format!("→ {}", item.code);
+                note = join_notes(&note, &format!("→ {}", item.code));
                 events.push(HallEvent::Queue { hall_id: t.hall_id });
             }
         }
@@ -236,54 +262,157 @@ pub fn act(
     })
 }
 
-/// Records the outcome: 补正 with its missing materials as rows, 不予受理
-/// with its reason. Returns the history's note.
-fn complete(
+fn join_notes(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}；{b}")
+    }
+}
+
+/// Where and by whom outcomes are recorded.
+struct At<'a> {
+    window: &'a Window,
+    clerk: AccountId,
+    phone_last4: &'a str,
+    now: NaiveDateTime,
+}
+
+/// The items a ticket still waits for, in order (at least one: a ticket
+/// whose items are all decided is complete, not transferred).
+fn remaining_items(conn: &mut DbConn, t: &Ticket) -> Result<Vec<ServiceId>, QueueError> {
+    let left = super::items::undecided_of(conn, &[t.id])?
+        .remove(&t.id)
+        .unwrap_or_default();
+    if left.is_empty() {
+        return Err(QueueError::Invalid("nothing_to_transfer"));
+    }
+    Ok(left)
+}
+
+/// Records the clerk's outcome for each undecided item the decisions name
+/// (with `require_all`, every undecided item must have one): 补正 with its
+/// missing materials as rows, 不予受理 with its reason; each 受理 is an
+/// application whose case the caller opens. Returns the history's note and
+/// the accepted applications.
+fn record_outcomes(
     conn: &mut DbConn,
     t: &Ticket,
-    outcome: Outcome,
-    missing: &[String],
-    reason: &str,
-    now: NaiveDateTime,
-) -> Result<String, QueueError> {
-    let reason = crate::text::clean(reason, 500);
-    let note = match outcome {
-        Outcome::Incomplete if missing.is_empty() => {
-            return Err(QueueError::Invalid("missing_materials_required"));
+    decisions: &Decisions,
+    require_all: bool,
+    at: &At,
+) -> Result<(String, Vec<Accepted>), QueueError> {
+    let all = super::items::named(conn, t.id)?;
+    let undecided: Vec<&(super::items::TicketItem, String)> =
+        all.iter().filter(|(i, _)| i.decided_at.is_none()).collect();
+    if decisions
+        .each
+        .iter()
+        .any(|(s, _)| !undecided.iter().any(|(i, _)| i.service_id == *s))
+    {
+        return Err(QueueError::Invalid("unknown_item"));
+    }
+    let several = all.len() > 1;
+    let mut notes = Vec::new();
+    let mut accepted = Vec::new();
+    for (item, name) in undecided {
+        let Some(d) = decisions.for_item(item.service_id) else {
+            if require_all {
+                return Err(QueueError::Invalid("outcome_required"));
+            }
+            continue;
+        };
+        let note = match d.outcome {
+            Outcome::Incomplete if d.missing.is_empty() => {
+                return Err(QueueError::Invalid("missing_materials_required"));
+            }
+            Outcome::Refused if d.reason.is_empty() => {
+                return Err(QueueError::Invalid("reason_required"));
+            }
+            Outcome::Incomplete => d.missing.join("、"),
+            Outcome::Refused => d.reason.clone(),
+            _ => String::new(),
+        };
+        let kept = if d.outcome == Outcome::Refused {
+            d.reason.as_str()
+        } else {
+            ""
+        };
+        if !super::items::decide(
+            conn,
+            t.id,
+            item.service_id,
+            d.outcome,
+            kept,
+            at.window.id,
+            at.now,
+        )? {
+            return Err(QueueError::IllegalMove(t.status.as_str()));
         }
-        Outcome::Refused if reason.is_empty() => {
-            return Err(QueueError::Invalid("reason_required"));
+        if d.outcome == Outcome::Incomplete {
+            for (i, material) in d.missing.iter().enumerate() {
+                diesel::insert_into(ticket_missing_materials::table)
+                    .values((
+                        ticket_missing_materials::ticket_id.eq(t.id),
+                        ticket_missing_materials::service_id.eq(item.service_id),
+                        ticket_missing_materials::position.eq(i as i32 + 1),
+                        ticket_missing_materials::name.eq(material),
+                    ))
+                    .execute(conn)?;
+            }
         }
-        Outcome::Incomplete => missing.join("、"),
-        Outcome::Refused => reason.clone(),
-        _ => String::new(),
+        if d.outcome == Outcome::Accepted {
+            accepted.push(Accepted {
+                ticket: t.id,
+                service: item.service_id,
+                phone_last4: at.phone_last4.to_string(),
+                clerk: at.clerk,
+            });
+        }
+        let line = match (several, note.is_empty()) {
+            (false, _) => note,
+            (true, true) => format!("{name}：{}", d.outcome.as_str()),
+            (true, false) => format!("{name}：{note}"),
+        };
+        if !line.is_empty() {
+            notes.push(line);
+        }
+    }
+    Ok((notes.join("；"), accepted))
+}
+
+/// The visit is over at this window: the ticket keeps the first item's
+/// outcome as its own (each item's stays on its row) and its service time.
+fn finish(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> Result<(), QueueError> {
+    let first = super::items::of(conn, t.id)?.into_iter().next();
+    let (outcome, note) = match &first {
+        Some(i) => (i.outcome.clone(), i.outcome_note.clone()),
+        None => (None, String::new()),
     };
     diesel::update(tickets::table.find(t.id))
         .set((
             tickets::finished_at.eq(now),
-            tickets::outcome.eq(outcome.as_str()),
-            tickets::outcome_note.eq(if outcome == Outcome::Refused {
-                reason.as_str()
-            } else {
-                ""
-            }),
+            tickets::outcome.eq(outcome),
+            tickets::outcome_note.eq(note),
             tickets::service_seconds
                 .eq(t.started_at.map(|s| (now - s).num_seconds().max(0) as i32)),
         ))
         .execute(conn)?;
-    if outcome == Outcome::Incomplete {
-        for (i, name) in missing.iter().enumerate() {
-            diesel::insert_into(ticket_missing_materials::table)
-                .values((
-                    ticket_missing_materials::ticket_id.eq(t.id),
-                    ticket_missing_materials::service_id.eq(t.service_id),
-                    ticket_missing_materials::position.eq(i as i32 + 1),
-                    ticket_missing_materials::name.eq(name),
-                ))
-                .execute(conn)?;
-        }
-    }
-    Ok(note)
+    Ok(())
+}
+
+/// The missing materials recorded for one item of a ticket, in order.
+pub fn missing_materials_of(
+    conn: &mut DbConn,
+    ticket: TicketId,
+    service: ServiceId,
+) -> QueryResult<Vec<String>> {
+    ticket_missing_materials::table
+        .filter(ticket_missing_materials::ticket_id.eq(ticket))
+        .filter(ticket_missing_materials::service_id.eq(service))
+        .order(ticket_missing_materials::position)
+        .select(ticket_missing_materials::name)
+        .load(conn)
 }
 
 /// The missing materials recorded for a ticket (its 补正 notice), in order.
@@ -305,6 +434,7 @@ fn transfer_window(
     t: &Ticket,
     from: &Window,
     number: i32,
+    items: &[ServiceId],
 ) -> Result<Window, QueueError> {
     let target: Window = windows::table
         .filter(
@@ -321,11 +451,11 @@ fn transfer_window(
         .filter(
             window_services::window_id
                 .eq(target.id)
-                .and(window_services::service_id.eq(t.service_id)),
+                .and(window_services::service_id.eq_any(items)),
         )
         .count()
         .get_result(conn)?;
-    if serves == 0 || target.id == from.id {
+    if serves != items.len() as i64 || target.id == from.id {
         return Err(QueueError::Invalid("window_cannot_serve"));
     }
     if target.current_clerk_id.is_none() {
@@ -334,11 +464,13 @@ fn transfer_window(
     Ok(target)
 }
 
-/// The item a ticket may be re-assigned to: another active item of the
-/// hall that some staffed window serves.
+/// The item a ticket may be re-assigned to (in place of `from`, its one
+/// undecided item): another active item of the hall that some staffed
+/// window serves.
 fn transfer_item(
     conn: &mut DbConn,
     t: &Ticket,
+    from: ServiceId,
     service: ServiceId,
 ) -> Result<ServiceItem, QueueError> {
     let item: ServiceItem = service_items::table
@@ -352,7 +484,7 @@ fn transfer_item(
         .first(conn)
         .optional()?
         .ok_or(QueueError::Invalid("unknown_service"))?;
-    if service == t.service_id {
+    if service == from {
         return Err(QueueError::Invalid("same_service"));
     }
     if staffing::staffed_windows_for(conn, item.id)? == 0 {

@@ -18,10 +18,11 @@ use crate::db::DbConn;
 use crate::db::ids::{TicketId, WindowId};
 use crate::error::AppResult;
 
-/// A move made: what it decided, and the case it opened.
+/// A move made: what it decided, and the cases it opened (one per item
+/// accepted).
 pub struct Performed {
     pub decided: Decided,
-    pub case: Option<Case>,
+    pub cases: Vec<Case>,
 }
 
 /// Applies a clerk's action to a ticket, with its audit row and case.
@@ -41,12 +42,13 @@ pub fn perform(
     );
     audited(conn, &entry, now, |conn| {
         let decided = calls::act(conn, ticket, clerk.id, action, now)?;
-        let case = match &decided.accepted {
-            Some(a) => Some(open_case(
+        let mut cases = Vec::new();
+        for a in &decided.accepted {
+            cases.push(open_case(
                 conn,
                 &NewCase {
                     hall: decided.ticket.hall_id,
-                    service: decided.ticket.service_id,
+                    service: a.service,
                     ticket: a.ticket,
                     booking: decided.ticket.booking_id,
                     phone_last4: &a.phone_last4,
@@ -54,10 +56,9 @@ pub fn perform(
                 },
                 now,
                 tz,
-            )?),
-            None => None,
-        };
-        Ok(Performed { decided, case })
+            )?);
+        }
+        Ok(Performed { decided, cases })
     })
 }
 

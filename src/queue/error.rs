@@ -38,6 +38,8 @@ pub enum QueueError {
     ServiceNotStaffed,
     #[error("no window serves this item")]
     NoWindow,
+    #[error("no window serves all of these items together")]
+    NoCommonWindow,
     #[error(transparent)]
     Db(#[from] crate::db::DbFailure),
 }
@@ -79,6 +81,17 @@ impl From<crate::cases::service::CaseError> for QueueError {
 }
 
 impl QueueError {
+    /// A visit's items that cannot be read (not 1–5 active items of one
+    /// hall, or an item that does not exist).
+    pub fn from_items(e: crate::booking::error::BookingError) -> QueueError {
+        use crate::booking::error::BookingError;
+        match e {
+            BookingError::ServiceNotFound => QueueError::NotFound,
+            BookingError::Db(f) => QueueError::Db(f),
+            _ => QueueError::Invalid("invalid_items"),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             QueueError::NotFound => "not_found",
@@ -98,6 +111,7 @@ impl QueueError {
             QueueError::WindowNotStaffed => "window_not_staffed",
             QueueError::ServiceNotStaffed => "service_not_staffed",
             QueueError::NoWindow => "no_window",
+            QueueError::NoCommonWindow => "no_common_window",
             QueueError::Db(_) => "internal_error",
         }
     }
@@ -135,6 +149,12 @@ impl QueueError {
             "window_not_staffed" => "queue-error-window-not-staffed",
             "service_not_staffed" => "queue-error-service-not-staffed",
             "no_window" => "queue-error-no-window",
+            "no_common_window" => "queue-error-no-common-window",
+            "invalid_items" => "queue-error-invalid-items",
+            "outcome_required" => "queue-error-outcome-required",
+            "unknown_item" => "queue-error-unknown-item",
+            "nothing_to_transfer" => "queue-error-nothing-to-transfer",
+            "choose_window" => "queue-error-choose-window",
             "forbidden" => "queue-error-forbidden",
             _ => "queue-error-other",
         }
@@ -173,6 +193,12 @@ mod tests {
             "window_not_staffed",
             "service_not_staffed",
             "no_window",
+            "no_common_window",
+            "invalid_items",
+            "outcome_required",
+            "unknown_item",
+            "nothing_to_transfer",
+            "choose_window",
             "forbidden",
             "anything else",
         ];

@@ -7,11 +7,11 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::models::{Ticket, TicketStatus, strs};
-use super::order;
+use super::{items, order};
 use crate::catalog::models::Window;
 use crate::clock::local;
 use crate::db::DbConn;
-use crate::db::ids::{ServiceId, WindowId};
+use crate::db::ids::{ServiceId, TicketId, WindowId};
 use crate::db::schema::{service_items, tickets, window_services, windows};
 use crate::hall::models::Hall;
 use crate::hall::repo as hall_repo;
@@ -32,7 +32,7 @@ pub fn queue_for_window(
         .filter(tickets::hall_id.eq(window.hall_id))
         .filter(tickets::day.eq(today))
         .filter(tickets::status.eq_any(strs(TicketStatus::QUEUED)))
-        .filter(tickets::service_id.eq_any(services))
+        .filter(tickets::service_id.eq_any(&services))
         .filter(
             tickets::target_window_id
                 .is_null()
@@ -40,6 +40,14 @@ pub fn queue_for_window(
         )
         .select(Ticket::as_select())
         .load(conn)?;
+    // A visit of several items waits for a window that serves them all.
+    let ids: Vec<TicketId> = list.iter().map(|t| t.id).collect();
+    let undecided = items::undecided_of(conn, &ids)?;
+    list.retain(|t| {
+        undecided
+            .get(&t.id)
+            .is_some_and(|its| items::all_served(its, &services))
+    });
     let hall = hall_repo::find_hall(conn, window.hall_id)?;
     let starvation = Duration::minutes(hall.map(|h| i64::from(h.starvation_minutes)).unwrap_or(30));
     order::in_calling_order(&mut list, now, starvation);
@@ -67,18 +75,16 @@ pub fn place_of(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> QueryResul
             open_windows: 0,
         });
     }
+    let mine = items::undecided_of(conn, &[t.id])?
+        .remove(&t.id)
+        .unwrap_or_default();
     let my_windows: Vec<Window> = match t.target_window_id {
         Some(w) => windows::table
             .find(w)
             .filter(windows::active.eq(true))
             .select(Window::as_select())
             .load(conn)?,
-        None => window_services::table
-            .inner_join(windows::table)
-            .filter(window_services::service_id.eq(t.service_id))
-            .filter(windows::active.eq(true))
-            .select(Window::as_select())
-            .load(conn)?,
+        None => crate::booking::items::common_windows(conn, &mine)?,
     };
     let ids: Vec<WindowId> = my_windows.iter().map(|w| w.id).collect();
     let serves: Vec<(WindowId, ServiceId)> = window_services::table
@@ -93,16 +99,22 @@ pub fn place_of(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> QueryResul
         .filter(tickets::service_id.eq_any(&services))
         .select(Ticket::as_select())
         .load(conn)?;
+    let queued: Vec<TicketId> = queue.iter().map(|x| x.id).collect();
+    let waits_for = items::undecided_of(conn, &queued)?;
     let starvation = Duration::minutes(
         hall_repo::find_hall(conn, t.hall_id)?
             .map(|h| i64::from(h.starvation_minutes))
             .unwrap_or(30),
     );
     order::in_calling_order(&mut queue, now, starvation);
+    // Ahead are the tickets one of my windows would call first: sent to
+    // none or to it, and all of whose items it serves.
     let competes = |x: &Ticket| {
+        let theirs = waits_for.get(&x.id).map(Vec::as_slice).unwrap_or_default();
         ids.iter().any(|w| {
             x.target_window_id.is_none_or(|target| target == *w)
-                && serves.contains(&(*w, x.service_id))
+                && !theirs.is_empty()
+                && theirs.iter().all(|s| serves.contains(&(*w, *s)))
         })
     };
     let ahead = queue
@@ -137,8 +149,8 @@ pub struct TransferTarget {
     pub waiting: usize,
 }
 
-/// The windows that can serve a ticket's item (other than `from`), with
-/// whether someone sits there and how long their queue is.
+/// The windows that can serve every undecided item of a ticket (other than
+/// `from`), with whether someone sits there and how long their queue is.
 pub fn transfer_targets(
     conn: &mut DbConn,
     t: &Ticket,
@@ -146,14 +158,13 @@ pub fn transfer_targets(
     now: NaiveDateTime,
     tz: Tz,
 ) -> QueryResult<Vec<TransferTarget>> {
-    let list: Vec<Window> = window_services::table
-        .inner_join(windows::table)
-        .filter(window_services::service_id.eq(t.service_id))
-        .filter(windows::active.eq(true))
-        .filter(windows::id.ne(from))
-        .order(windows::number)
-        .select(Window::as_select())
-        .load(conn)?;
+    let mine = items::undecided_of(conn, &[t.id])?
+        .remove(&t.id)
+        .unwrap_or_default();
+    let list: Vec<Window> = crate::booking::items::common_windows(conn, &mine)?
+        .into_iter()
+        .filter(|w| w.id != from)
+        .collect();
     list.into_iter()
         .map(|w| {
             Ok(TransferTarget {
@@ -241,11 +252,19 @@ pub fn flagged_today(
         .filter(windows::current_clerk_id.is_not_null())
         .select((windows::id, window_services::service_id))
         .load(conn)?;
+    let mut staffed_ids: Vec<WindowId> = staffed.iter().map(|(w, _)| *w).collect();
+    staffed_ids.sort();
+    staffed_ids.dedup();
+    let ids: Vec<TicketId> = queued.iter().map(|(t, _, _)| t.id).collect();
+    let waits_for = items::undecided_of(conn, &ids)?;
     let mut out: Vec<FlaggedTicket> = queued
         .into_iter()
         .filter_map(|(t, item, target)| {
-            let callable = staffed.iter().any(|(w, s)| {
-                *s == t.service_id && t.target_window_id.is_none_or(|target| target == *w)
+            let theirs = waits_for.get(&t.id).map(Vec::as_slice).unwrap_or_default();
+            let callable = staffed_ids.iter().any(|w| {
+                t.target_window_id.is_none_or(|target| target == *w)
+                    && !theirs.is_empty()
+                    && theirs.iter().all(|s| staffed.contains(&(*w, *s)))
             });
             let waited = (now - t.issued_at).num_minutes();
             let target = i64::from(target.unwrap_or(hall.starvation_minutes));

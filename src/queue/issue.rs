@@ -97,7 +97,10 @@ fn next_number(
 
 struct NewTicket<'a> {
     hall: &'a Hall,
+    /// The first item: it gives the number's letter.
     item: &'a ServiceItem,
+    /// Every item of the visit, the first first.
+    items: &'a [ServiceId],
     booking: Option<&'a Booking>,
     priority: Option<PriorityReason>,
     appointment_at: Option<NaiveDateTime>,
@@ -128,6 +131,7 @@ fn issue(
         ))
         .returning(tickets::id)
         .get_result(conn)?;
+    super::items::insert(conn, id, new.items)?;
     let note = new
         .priority
         .map(|p| format!("priority:{}", p.as_str()))
@@ -187,9 +191,11 @@ pub fn check_in(
         }
         let item =
             catalog_repo::find_service(conn, booking.service_id)?.ok_or(QueueError::NotFound)?;
+        let ids = crate::booking::items::of(conn, booking.id)?;
         let new = NewTicket {
             hall: &hall,
             item: &item,
+            items: &ids,
             booking: Some(&booking),
             priority: None,
             appointment_at: Some(utc_of(start, tz)),
@@ -229,52 +235,45 @@ fn hall_open_now(conn: &mut DbConn, hall: &Hall, now_local: NaiveDateTime) -> Qu
     Ok(t >= first.0 - Duration::minutes(30) && t <= last.1)
 }
 
-/// A walk-in ticket for an item, within the item's daily quota if one is set.
+/// A walk-in ticket for a visit of one item or several (1–5 of one hall,
+/// served together at one window), within each item's daily quota where one
+/// is set.
 pub fn walk_in(
     conn: &mut DbConn,
-    service: ServiceId,
+    services: &[ServiceId],
     priority: Option<PriorityReason>,
     now: NaiveDateTime,
     tz: Tz,
 ) -> Result<Ticket, QueueError> {
     write_transaction(conn, |conn| {
-        let item = catalog_repo::find_service(conn, service)?.ok_or(QueueError::NotFound)?;
+        let list = crate::booking::items::load(conn, services).map_err(QueueError::from_items)?;
+        let Some(item) = list.first() else {
+            return Err(QueueError::Invalid("invalid_items"));
+        };
         let hall = hall_repo::find_hall(conn, item.hall_id)?.ok_or(QueueError::NotFound)?;
         let now_local = local(now, tz);
         if !hall_open_now(conn, &hall, now_local)? {
             return Err(QueueError::HallClosed);
         }
         // A number nobody could ever call is not given out.
-        if booking_repo::windows_for(conn, item.id)?.is_empty() {
-            return Err(QueueError::NoWindow);
+        let ids: Vec<ServiceId> = list.iter().map(|i| i.id).collect();
+        if crate::booking::items::common_windows(conn, &ids)?.is_empty() {
+            return Err(if ids.len() > 1 {
+                QueueError::NoCommonWindow
+            } else {
+                QueueError::NoWindow
+            });
         }
         let today = now_local.date();
-        if let Some(quota) = item.walk_in_quota {
-            let insert = diesel::insert_into(walk_in_counters::table).values((
-                walk_in_counters::service_id.eq(item.id),
-                walk_in_counters::day.eq(today),
-                walk_in_counters::issued.eq(0),
-            ));
-            match conn {
-                DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
-                DbConn::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
-            };
-            let taken = diesel::update(
-                walk_in_counters::table
-                    .find((item.id, today))
-                    .filter(walk_in_counters::issued.lt(quota)),
-            )
-            .set(walk_in_counters::issued.eq(walk_in_counters::issued + 1))
-            .execute(conn)?;
-            if taken == 0 {
-                return Err(QueueError::QuotaReached);
-            }
+        for i in &list {
+            take_walk_in_quota(conn, i, today)?;
         }
         issue(
             conn,
             NewTicket {
                 hall: &hall,
-                item: &item,
+                item,
+                items: &ids,
                 booking: None,
                 priority,
                 appointment_at: None,
@@ -283,4 +282,35 @@ pub fn walk_in(
             today,
         )
     })
+}
+
+/// Counts a walk-in against the item's daily quota, if it has one.
+fn take_walk_in_quota(
+    conn: &mut DbConn,
+    item: &ServiceItem,
+    today: NaiveDate,
+) -> Result<(), QueueError> {
+    let Some(quota) = item.walk_in_quota else {
+        return Ok(());
+    };
+    let insert = diesel::insert_into(walk_in_counters::table).values((
+        walk_in_counters::service_id.eq(item.id),
+        walk_in_counters::day.eq(today),
+        walk_in_counters::issued.eq(0),
+    ));
+    match conn {
+        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConn::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    let taken = diesel::update(
+        walk_in_counters::table
+            .find((item.id, today))
+            .filter(walk_in_counters::issued.lt(quota)),
+    )
+    .set(walk_in_counters::issued.eq(walk_in_counters::issued + 1))
+    .execute(conn)?;
+    if taken == 0 {
+        return Err(QueueError::QuotaReached);
+    }
+    Ok(())
 }

@@ -20,8 +20,13 @@ pub struct TicketJson {
     #[schema(example = "A012")]
     pub number: String,
     pub hall_id: HallId,
+    /// The item it waits for now (the visit's first undecided one).
     pub service_id: ServiceId,
     pub service_name: String,
+    /// Every item of the visit (一号: one number for all of them).
+    pub service_ids: Vec<ServiceId>,
+    /// Each item with the outcome the clerk recorded and its case.
+    pub items: Vec<crate::booking::api::VisitItemJson>,
     pub status: TicketStatus,
     /// elderly, disabled, pregnant or military (优先)
     pub priority_reason: Option<String>,
@@ -62,11 +67,24 @@ impl TicketJson {
             }
             _ => None,
         };
-        let case_number = cases::table
+        let cases: Vec<(ServiceId, String)> = cases::table
             .filter(cases::ticket_id.eq(t.id))
-            .select(cases::case_number)
-            .first(conn)
-            .optional()?;
+            .order(cases::id)
+            .select((cases::service_id, cases::case_number))
+            .load(conn)?;
+        let case_number = cases.first().map(|(_, n)| n.clone());
+        let items: Vec<crate::booking::api::VisitItemJson> = super::items::named(conn, t.id)?
+            .into_iter()
+            .map(|(i, name)| crate::booking::api::VisitItemJson {
+                service_id: i.service_id,
+                name,
+                case: cases
+                    .iter()
+                    .find(|(s, _)| *s == i.service_id)
+                    .map(|(_, n)| n.clone()),
+                outcome: i.outcome,
+            })
+            .collect();
         let (position, wait) = if t.status.is_queued() {
             let place = estimates::place_of(conn, &t, now)?;
             (Some(place.ahead), place.wait)
@@ -79,6 +97,8 @@ impl TicketJson {
             hall_id: t.hall_id,
             service_id: t.service_id,
             service_name,
+            service_ids: items.iter().map(|i| i.service_id).collect(),
+            items,
             status: t.status,
             priority_reason: t.priority_reason,
             window_number,

@@ -12,6 +12,7 @@ pub mod error;
 pub mod estimates;
 pub mod events;
 pub mod issue;
+pub mod items;
 pub mod json;
 pub mod kiosk;
 pub mod machine;

@@ -12,7 +12,7 @@ use crate::catalog::repo::{self as catalog_repo, ServiceFilter};
 use crate::catalog::search;
 use crate::db::ids::{DepartmentId, ServiceId};
 use crate::error::{AppError, AppResult};
-use crate::web::forms::{private_page, see_other};
+use crate::web::forms::{HtmlForm, private_page, see_other};
 use crate::web::{AppState, PageCtx};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -93,6 +93,8 @@ pub(crate) async fn walk_in_form(
 pub(crate) struct ConfirmPage {
     pub(crate) ctx: PageCtx,
     pub(crate) item: ServiceItem,
+    /// Items a window serving this one also serves (同时办理), (id, name).
+    pub(crate) companions: Vec<(i32, String)>,
     pub(crate) reasons: Vec<(String, String)>,
     pub(crate) error: String,
 }
@@ -109,6 +111,31 @@ pub(crate) fn reasons(ctx: &PageCtx) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The confirmation page of an item: priorities and the items that can be
+/// done at the same window in the same visit.
+fn confirm_page(
+    conn: &mut crate::db::DbConn,
+    ctx: PageCtx,
+    device: Option<&crate::accounts::device::Device>,
+    id: ServiceId,
+    error: String,
+) -> AppResult<ConfirmPage> {
+    let item = catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound)?;
+    // A paired kiosk offers its own hall's items only.
+    crate::accounts::device::check_hall(device, item.hall_id).map_err(|_| AppError::NotFound)?;
+    let companions = crate::booking::items::companions(conn, &[id], false)?
+        .into_iter()
+        .map(|c| (c.id.0, c.name))
+        .collect();
+    Ok(ConfirmPage {
+        reasons: reasons(&ctx),
+        ctx,
+        item,
+        companions,
+        error,
+    })
+}
+
 #[get("/kiosk/walk-in/{id}")]
 pub(crate) async fn walk_in_confirm(
     state: web::Data<AppState>,
@@ -117,28 +144,20 @@ pub(crate) async fn walk_in_confirm(
     id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let item = state
+    let device = identity.device.clone();
+    let page = state
         .db
-        .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
+        .run(move |conn| confirm_page(conn, ctx, device.as_ref(), id, String::new()))
         .await?;
-    // A paired kiosk offers its own hall's items only.
-    crate::accounts::device::check_hall(identity.device.as_ref(), item.hall_id)
-        .map_err(|_| AppError::NotFound)?;
-    let reasons = reasons(&ctx);
-    private_page(
-        StatusCode::OK,
-        &ConfirmPage {
-            ctx,
-            item,
-            reasons,
-            error: String::new(),
-        },
-    )
+    private_page(StatusCode::OK, &page)
 }
 
 #[derive(Deserialize)]
 pub(crate) struct WalkInForm {
     pub(crate) priority: Option<String>,
+    /// More items for the same visit (the field repeats).
+    #[serde(default)]
+    pub(crate) also: Vec<String>,
 }
 
 #[post("/kiosk/walk-in/{id}")]
@@ -149,27 +168,40 @@ pub(crate) async fn walk_in(
     ctx: PageCtx,
     identity: crate::accounts::Identity,
     id: web::Path<ServiceId>,
-    form: web::Form<WalkInForm>,
+    form: HtmlForm<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
     throttled(&state, &req)?;
     let id = id.into_inner();
+    let form = form.0;
     let device = identity.device.clone();
     let priority = form
         .priority
         .as_deref()
         .filter(|p| !p.is_empty())
         .and_then(|p| p.parse::<PriorityReason>().ok());
+    let mut services = vec![id];
+    services.extend(form.also.iter().filter_map(|a| a.parse::<ServiceId>().ok()));
     let (now, tz) = (state.clock.now_utc(), state.tz());
     let result = state
         .db
         .run(move |conn| -> AppResult<_> {
             // A paired kiosk offers its own hall's items only.
-            if let Some(item) = crate::catalog::repo::find_service(conn, id)?
-                && crate::accounts::device::check_hall(device.as_ref(), item.hall_id).is_err()
-            {
-                return Err(AppError::NotFound);
+            for s in &services {
+                if let Some(item) = crate::catalog::repo::find_service(conn, *s)?
+                    && crate::accounts::device::check_hall(device.as_ref(), item.hall_id).is_err()
+                {
+                    return Err(AppError::NotFound);
+                }
             }
-            Ok(issue::walk_in(conn, id, priority, now, tz))
+            Ok(match issue::walk_in(conn, &services, priority, now, tz) {
+                Ok(t) => Ok(t),
+                Err(QueueError::NotFound) => return Err(AppError::NotFound),
+                Err(QueueError::Db(f)) => return Err(f.into()),
+                Err(e) => {
+                    let error = ctx.t(e.message_key());
+                    Err(confirm_page(conn, ctx, device.as_ref(), id, error)?)
+                }
+            })
         })
         .await?;
     match result {
@@ -178,24 +210,6 @@ pub(crate) async fn walk_in(
                 .await;
             Ok(see_other(&format!("/kiosk/ticket/{}", t.id)))
         }
-        Err(QueueError::NotFound) => Err(AppError::NotFound),
-        Err(QueueError::Db(f)) => Err(f.into()),
-        Err(e) => {
-            let item = state
-                .db
-                .run(move |conn| catalog_repo::find_service(conn, id)?.ok_or(AppError::NotFound))
-                .await?;
-            let error = ctx.t(e.message_key());
-            let reasons = reasons(&ctx);
-            private_page(
-                StatusCode::CONFLICT,
-                &ConfirmPage {
-                    ctx,
-                    item,
-                    reasons,
-                    error,
-                },
-            )
-        }
+        Err(page) => private_page(StatusCode::CONFLICT, &page),
     }
 }

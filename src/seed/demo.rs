@@ -188,7 +188,7 @@ pub fn seed_demo_bookings(
             conn,
             &BookRequest {
                 account: account.id,
-                service: item.id,
+                services: vec![item.id],
                 date: day,
                 start: slot.start,
             },

@@ -43,8 +43,13 @@ impl VisitJson {
         tz: Tz,
     ) -> Result<VisitJson, AppError> {
         let (ticket, case) = visit_of(conn, b.id, now, tz)?;
+        let mut booking = BookingJson::load(conn, b)?;
+        // What the window recorded for each item, once it has.
+        if let Some(t) = &ticket {
+            booking.items = t.items.clone();
+        }
         Ok(VisitJson {
-            booking: BookingJson::load(conn, b)?,
+            booking,
             ticket,
             case,
         })

@@ -8,3 +8,4 @@
 pub mod api;
 pub mod pages;
 pub mod views;
+pub mod waiting;

@@ -7,14 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::views::*;
+use super::waiting::{suspension_line, waitlist_error_key, waitlist_rows};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
 use crate::accounts::validate;
 use crate::booking::models::BookingStatus;
 use crate::booking::pages::booking_error_message;
-use crate::booking::service::{self, BookingError, Offer};
+use crate::booking::service::{self, BookingError, Schedule};
 use crate::booking::{code, ics, repo, track};
-use crate::catalog::repo as catalog_repo;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::notify::views::MessageView;
@@ -25,17 +25,40 @@ use crate::web::{AppState, PageCtx};
 
 const RESIDENT: &[Role] = &[Role::Resident];
 
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    waiting: Option<String>,
+    left: Option<String>,
+    waitlist_error: Option<String>,
+}
+
 #[get("/bookings")]
 async fn bookings_page(
     state: web::Data<AppState>,
     ctx: PageCtx,
     identity: Identity,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
     let (now, tz) = (state.clock.now_utc(), state.tz());
+    let q = q.into_inner();
+    let notice = if q.waiting.is_some() {
+        ctx.t("waitlist-joined")
+    } else if q.left.is_some() {
+        ctx.t("waitlist-left")
+    } else {
+        String::new()
+    };
+    let error = q
+        .waitlist_error
+        .as_deref()
+        .map(|code| ctx.t(waitlist_error_key(code)))
+        .unwrap_or_default();
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
+            let waitlist = waitlist_rows(conn, account, ctx.lang, tz)?;
+            let suspended = suspension_line(conn, &ctx, account, now, tz)?;
             let mut upcoming = Vec::new();
             let mut past = Vec::new();
             for b in repo::list_for_account(conn, account)? {
@@ -56,6 +79,10 @@ async fn bookings_page(
                 upcoming,
                 past,
                 messages,
+                waitlist,
+                suspended,
+                notice,
+                error,
             })
         })
         .await?;
@@ -82,8 +109,10 @@ fn detail_page(
     let code = code::normalise(code).ok_or(AppError::NotFound)?;
     let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
-    let offer = Offer::load(conn, b.service_id, now, tz)?;
-    let deadline = offer.schedule.cancel_deadline(b.day, b.start_time);
+    let hall = crate::hall::repo::find_hall(conn, b.hall_id)?.ok_or(AppError::NotFound)?;
+    let schedule = Schedule::load(conn, hall, now, tz)?;
+    let deadline = schedule.cancel_deadline(b.day, b.start_time);
+    let ids = crate::booking::items::of(conn, b.id)?;
     let events = repo::events_of(conn, b.id)?;
     let phone = crate::accounts::repo::find_account(conn, account)?
         .map(|a| crate::pii::mask_phone(&a.phone))
@@ -93,11 +122,11 @@ fn detail_page(
         .unwrap_or_default();
     Ok(BookingPage {
         sms,
-        how_checkin: checkin_text(ctx.lang, &offer.schedule.hall),
+        how_checkin: checkin_text(ctx.lang, &schedule.hall),
         qr_svg: qr_svg(&b.code),
-        materials: catalog_repo::materials_of(conn, b.service_id)?,
+        materials: crate::booking::items::combined_materials(conn, &ids)?,
         timeline: timeline(&events, ctx.lang, tz),
-        can_change: b.status == BookingStatus::Booked && offer.schedule.now_local < deadline,
+        can_change: b.status == BookingStatus::Booked && schedule.now_local < deadline,
         deadline: deadline.format("%Y-%m-%d %H:%M").to_string(),
         b: booking_view(conn, &b, ctx.lang)?,
         visit: Visit::load(conn, &b, ctx.lang, tz, now)?,
@@ -176,7 +205,8 @@ async fn calendar_file(
         .run(move |conn| -> AppResult<_> {
             let b = repo::find_owned(conn, &code, account)?.ok_or(AppError::NotFound)?;
             let view = booking_view(conn, &b, crate::i18n::Lang::Zh)?;
-            let materials: Vec<String> = catalog_repo::materials_of(conn, b.service_id)?
+            let ids = crate::booking::items::of(conn, b.id)?;
+            let materials: Vec<String> = crate::booking::items::combined_materials(conn, &ids)?
                 .into_iter()
                 .map(|m| m.name)
                 .collect();
@@ -254,12 +284,13 @@ async fn cancel_booking(
 ) -> Result<HttpResponse, AppError> {
     let account = identity.require(RESIDENT)?.account.id;
     let (now, tz) = (state.clock.now_utc(), state.tz());
+    let guard = crate::booking::waitlist::holds::Guard::of(&state.settings);
     let st = state.clone();
     let outcome = state
         .db
         .run(move |conn| {
             let c = code::normalise(&code).ok_or(AppError::NotFound)?;
-            match service::cancel(conn, account, &c, now, tz) {
+            match service::cancel(conn, account, &c, now, tz, guard) {
                 Ok(b) => Ok(Ok(b.code)),
                 Err(BookingError::NotFound) => Err(AppError::NotFound),
                 Err(BookingError::Db(f)) => Err(f.into()),

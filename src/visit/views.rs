@@ -27,20 +27,37 @@ pub fn booking_view(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<Bookin
     Ok(view)
 }
 
-/// What a finished visit came to, in words: 已办结 only when it was done
-/// (on the spot, or its case has been decided); 已受理 while the case is
-/// under review; 需补正 with what is missing; 不予受理 with the reason.
+/// What a finished visit came to, in words: for one item, 已办结 only when
+/// it was done (on the spot, or its case has been decided); 已受理 while the
+/// case is under review; 需补正 with what is missing; 不予受理 with the
+/// reason. A visit of several items says each item's below.
 fn visit_outcome(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<(String, String), AppError> {
-    use crate::queue::models::Outcome;
     let Some(t) = crate::queue::issue::for_booking(conn, b.id)? else {
         return Ok((
             lang.t("status-completed"),
             lang.t("status-completed-explain"),
         ));
     };
-    let outcome = t.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok());
-    Ok(match outcome {
-        Some(Outcome::Accepted) => match crate::cases::service::for_ticket(conn, t.id)? {
+    let items = crate::queue::items::of(conn, t.id)?;
+    match &items[..] {
+        [one] => {
+            let case = crate::cases::service::for_ticket(conn, t.id)?;
+            item_outcome(conn, one, case.as_ref(), lang)
+        }
+        _ => Ok((lang.t("visit-several"), lang.t("visit-several-explain"))),
+    }
+}
+
+/// One item's outcome at the window, in words.
+fn item_outcome(
+    conn: &mut DbConn,
+    item: &crate::queue::items::TicketItem,
+    case: Option<&crate::cases::models::Case>,
+    lang: Lang,
+) -> Result<(String, String), AppError> {
+    use crate::queue::models::Outcome;
+    Ok(match item.outcome() {
+        Some(Outcome::Accepted) => match case {
             Some(c) if c.status.is_decided() => (
                 lang.t(&format!("case-{}", c.status.as_str())),
                 lang.t(&format!("case-{}-explain", c.status.as_str())),
@@ -55,18 +72,28 @@ fn visit_outcome(conn: &mut DbConn, b: &Booking, lang: Lang) -> Result<(String, 
             lang.t("visit-incomplete"),
             lang.tv(
                 "visit-incomplete-explain",
-                &crate::queue::calls::missing_materials(conn, t.id)?.join("、"),
+                &crate::queue::calls::missing_materials_of(conn, item.ticket_id, item.service_id)?
+                    .join("、"),
             ),
         ),
         Some(Outcome::Refused) => (
             lang.t("visit-refused"),
-            lang.tv("visit-refused-explain", &t.outcome_note),
+            lang.tv("visit-refused-explain", &item.outcome_note),
         ),
-        Some(Outcome::Done) | None => (
+        Some(Outcome::Done) => (
             lang.t("status-completed"),
             lang.t("status-completed-explain"),
         ),
+        None => (lang.t("visit-item-pending"), String::new()),
     })
+}
+
+/// One item of a visit of several, with what came of it.
+pub struct VisitItem {
+    pub name: String,
+    pub label: String,
+    pub explain: String,
+    pub case: Option<crate::cases::pages::CaseView>,
 }
 
 pub struct TimelineEntry {
@@ -98,6 +125,12 @@ pub struct BookingsPage {
     pub upcoming: Vec<BookingView>,
     pub past: Vec<BookingView>,
     pub messages: Vec<crate::notify::views::MessageView>,
+    /// 候补: live entries first, with their offers.
+    pub waitlist: Vec<super::waiting::WaitlistRow>,
+    /// Why and until when online booking is suspended (empty if not).
+    pub suspended: String,
+    pub notice: String,
+    pub error: String,
 }
 
 #[derive(Template)]
@@ -193,7 +226,10 @@ pub struct Visit {
     pub position: Option<i64>,
     pub wait: Option<i64>,
     pub window_number: Option<i32>,
+    /// The case of a visit of one item.
     pub case: Option<crate::cases::pages::CaseView>,
+    /// A visit of several items: each with its outcome and case.
+    pub items: Vec<VisitItem>,
     pub can_rate: bool,
     pub rated: String,
 }
@@ -220,11 +256,35 @@ impl Visit {
             None => None,
         };
         let today = crate::clock::local(now, tz).date();
-        let case = match crate::cases::service::for_ticket(conn, t.id)? {
-            Some(c) => Some(crate::cases::pages::CaseView::load(
-                conn, &c, lang, tz, today,
-            )?),
-            None => None,
+        let cases = crate::cases::service::all_for_ticket(conn, t.id)?;
+        let named = crate::queue::items::named(conn, t.id)?;
+        let (case, items) = if named.len() == 1 {
+            let case = match cases.first() {
+                Some(c) => Some(crate::cases::pages::CaseView::load(
+                    conn, c, lang, tz, today,
+                )?),
+                None => None,
+            };
+            (case, Vec::new())
+        } else {
+            let mut items = Vec::new();
+            for (item, name) in &named {
+                let c = cases.iter().find(|c| c.service_id == item.service_id);
+                let (label, explain) = item_outcome(conn, item, c, lang)?;
+                let case = match c {
+                    Some(c) => Some(crate::cases::pages::CaseView::load(
+                        conn, c, lang, tz, today,
+                    )?),
+                    None => None,
+                };
+                items.push(VisitItem {
+                    name: name.clone(),
+                    label,
+                    explain,
+                    case,
+                });
+            }
+            (None, items)
         };
         let rating = crate::ratings::service::for_ticket(conn, t.id)?;
         Ok(Some(Visit {
@@ -239,6 +299,7 @@ impl Visit {
             wait,
             window_number,
             case,
+            items,
         }))
     }
 }

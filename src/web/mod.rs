@@ -8,6 +8,7 @@ pub mod cache;
 pub mod errors;
 pub mod forms;
 pub mod health;
+pub mod idempotency;
 pub mod lang;
 pub mod middleware;
 pub mod page;

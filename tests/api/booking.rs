@@ -19,6 +19,25 @@ async fn book(app: &TestApp, token: &str, item: i64, date: &str, start: &str) ->
     .await
 }
 
+/// The places left once the hold keeper has had time to run (it polls),
+/// waiting at most 5 s for `expected`.
+async fn remaining_after_keeper(
+    app: &TestApp,
+    item: i64,
+    date: &str,
+    start: &str,
+    expected: i64,
+) -> i64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let left = remaining_at(&slots(app, item, date).await.1, start);
+        if left == expected || std::time::Instant::now() > deadline {
+            return left;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 fn remaining_at(list: &Value, start: &str) -> i64 {
     list.as_array()
         .unwrap()
@@ -103,7 +122,8 @@ async fn a_resident_books_a_slot_and_the_business_limits_hold() {
     let (s, body) = book(&app, &r.token, item, "2026-12-07", "09:00").await;
     assert_error_json(s, &body, 409, "limit_reached");
 
-    // Own bookings, one booking; cancelling frees the place at once.
+    // Own bookings, one booking; a cancelled place is held back for the
+    // hall's release delay (nobody waits for it), then bookable again.
     let (s, mine) = app.get_json_as("/api/v1/bookings", &r.token).await;
     assert_eq!((s, mine.as_array().unwrap().len()), (200, 3));
     let (s, one) = app
@@ -120,7 +140,14 @@ async fn a_resident_books_a_slot_and_the_business_limits_hold() {
     assert_eq!((s, &c["status"]), (200, &json!("cancelled")), "{c}");
     assert_eq!(
         remaining_at(&slots(&app, item, "2026-12-02").await.1, "09:00"),
-        4
+        3,
+        "held for the release delay"
+    );
+    app.set_now("2026-12-01T08:11:00+08:00");
+    assert_eq!(
+        remaining_after_keeper(&app, item, "2026-12-02", "09:00", 4).await,
+        4,
+        "released once the delay is over"
     );
     let (s, body) = app
         .post_json(
@@ -357,7 +384,8 @@ async fn booking_through_the_pages_with_confirmation_ics_print_reschedule_and_ca
     assert_eq!(s, 200);
     assert!(html.contains("print-view"));
 
-    // Move it to another day; the old place is given back.
+    // Move it to another day; the old place is given back once the hall's
+    // release delay is over.
     let r = app
         .post_form(
             &format!("/bookings/{code}/reschedule"),
@@ -368,6 +396,11 @@ async fn booking_through_the_pages_with_confirmation_ics_print_reschedule_and_ca
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
         remaining_at(&slots(&app, item, "2026-12-02").await.1, "09:00"),
+        3
+    );
+    app.set_now("2026-12-01T08:15:00+08:00");
+    assert_eq!(
+        remaining_after_keeper(&app, item, "2026-12-02", "09:00", 4).await,
         4
     );
     assert_eq!(

@@ -163,6 +163,7 @@ pub fn test_settings(db: &TestDb) -> Settings {
     s.workers = Some(2);
     s.pool_size = 8;
     s.outbox_poll = std::time::Duration::from_millis(200);
+    s.hold_poll = std::time::Duration::from_millis(100);
     s
 }
 
@@ -210,6 +211,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
     settings.now = Some(first.state.clock.now());
     settings.sms_webhook = first.state.settings.sms_webhook.clone();
     settings.outbox_poll = first.state.settings.outbox_poll;
+    settings.hold_poll = first.state.settings.hold_poll;
     start(settings, None).await
 }
 
@@ -502,6 +504,26 @@ impl TestApp {
                     .set((
                         halls::slot_capacity.eq(slot_capacity),
                         halls::online_share_percent.eq(online_share),
+                    ))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Sets the city hall's fair-use rules: the release delay after a
+    /// cancellation (minutes) and how many cancellations suspend booking.
+    pub async fn set_fair_use(&self, release_delay: i32, cancel_limit: i32) {
+        use diesel::prelude::*;
+        use onestop::db::schema::halls;
+        self.state
+            .db
+            .run(move |conn| -> onestop::error::AppResult<_> {
+                diesel::update(halls::table.filter(halls::code.eq("WUHAI")))
+                    .set((
+                        halls::release_delay_minutes.eq(release_delay),
+                        halls::cancel_limit.eq(cancel_limit),
                     ))
                     .execute(conn)?;
                 Ok(())

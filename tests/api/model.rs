@@ -1,29 +1,38 @@
-//! A property test: random sequences of bookings and cancellations, applied
-//! to the real booking service on a real database and to a plain reference
-//! model, must give the same answers and leave counters equal to rows.
+//! A property test: random sequences of bookings (of one item, or of two
+//! items in one visit) and cancellations, applied to the real booking
+//! service on a real database and to a plain reference model, must give the
+//! same answers and leave counters equal to the places the model holds —
+//! with the hall's fair-use rules on: a cancelled place stays held for the
+//! release delay (the clock does not move here), and five cancellations
+//! suspend online booking.
 
 use chrono::{NaiveDate, NaiveTime};
 use diesel::prelude::*;
 use onestop::booking::service::{self, BookRequest, BookingError};
+use onestop::booking::waitlist::holds::Guard;
 use onestop::db::DbConn;
 use onestop::db::ids::{AccountId, ServiceId};
 use onestop::db::schema::{
-    booking_events, bookings, notifications, slot_counters, window_services, windows,
+    booking_events, booking_items, bookings, notifications, place_holds, slot_counters,
+    window_services, windows,
 };
 use proptest::prelude::*;
 
 use crate::helpers::{TEST_NOW, TestBackend, TestDb, test_settings};
 
 const PEOPLE: usize = 4;
-const CAPACITY: i64 = 2;
+const CAPACITY: i64 = 3;
 const DAYS: [&str; 2] = ["2026-12-03", "2026-12-04"];
 const SLOTS: [&str; 2] = ["09:00", "09:30"];
+
+/// The visits a person may book: item 0, item 1, or both at once.
+const VISITS: [&[usize]; 3] = [&[0], &[1], &[0, 1]];
 
 #[derive(Debug, Clone)]
 enum Op {
     Book {
         person: usize,
-        item: usize,
+        visit: usize,
         day: usize,
         slot: usize,
     },
@@ -35,7 +44,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..PEOPLE, 0..2usize, 0..2usize, 0..2usize).prop_map(|(person, item, day, slot)| Op::Book { person, item, day, slot }),
+        3 => (0..PEOPLE, 0..3usize, 0..2usize, 0..2usize).prop_map(|(person, visit, day, slot)| Op::Book { person, visit, day, slot }),
         1 => (0..PEOPLE, 0..3usize).prop_map(|(person, nth)| Op::Cancel { person, nth }),
     ]
 }
@@ -43,49 +52,66 @@ fn op() -> impl Strategy<Value = Op> {
 #[derive(Debug, Clone, PartialEq)]
 struct ModelBooking {
     person: usize,
-    item: usize,
+    items: &'static [usize],
     day: usize,
     slot: usize,
     code: String,
     active: bool,
 }
 
-/// The rules as a resident would read them. Both items are served by the
-/// same single window, whose places per slot they share.
-fn model_book(
-    model: &[ModelBooking],
-    person: usize,
-    item: usize,
-    day: usize,
-    slot: usize,
-) -> Result<(), &'static str> {
-    let active = |b: &&ModelBooking| b.active;
-    if model
-        .iter()
-        .filter(active)
-        .filter(|b| b.person == person)
-        .count()
-        >= 3
-    {
-        return Err("limit_reached");
+/// What the model holds besides bookings: places held after
+/// cancellations, per (day, slot), and each person's cancellations.
+#[derive(Debug, Default)]
+struct Model {
+    bookings: Vec<ModelBooking>,
+    held: std::collections::HashMap<(usize, usize), i64>,
+    cancels: [usize; PEOPLE],
+}
+
+/// The hall's cancellation rule: this many cancellations suspend booking.
+const CANCEL_LIMIT: usize = 5;
+
+impl Model {
+    /// Places taken in a slot: active visits (one place per item) and held
+    /// places.
+    fn used(&self, day: usize, slot: usize) -> i64 {
+        self.bookings
+            .iter()
+            .filter(|b| b.active && b.day == day && b.slot == slot)
+            .map(|b| b.items.len() as i64)
+            .sum::<i64>()
+            + self.held.get(&(day, slot)).copied().unwrap_or(0)
     }
-    if model
-        .iter()
-        .filter(active)
-        .any(|b| b.person == person && b.item == item && b.day == day)
-    {
-        return Err("duplicate_booking");
+
+    /// The rules as a resident would read them. Both items are served by the
+    /// same single window, whose places per slot they share; a visit of
+    /// both takes two places and counts as one booking toward the limit.
+    fn book(
+        &self,
+        person: usize,
+        items: &[usize],
+        day: usize,
+        slot: usize,
+    ) -> Result<(), &'static str> {
+        if self.cancels[person] >= CANCEL_LIMIT {
+            return Err("suspended");
+        }
+        let mine = || {
+            self.bookings
+                .iter()
+                .filter(move |b| b.active && b.person == person)
+        };
+        if mine().count() >= 3 {
+            return Err("limit_reached");
+        }
+        if mine().any(|b| b.day == day && b.items.iter().any(|i| items.contains(i))) {
+            return Err("duplicate_booking");
+        }
+        if self.used(day, slot) + items.len() as i64 > CAPACITY {
+            return Err("slot_full");
+        }
+        Ok(())
     }
-    if model
-        .iter()
-        .filter(active)
-        .filter(|b| b.day == day && b.slot == slot)
-        .count() as i64
-        >= CAPACITY
-    {
-        return Err("slot_full");
-    }
-    Ok(())
 }
 
 struct World {
@@ -112,6 +138,9 @@ fn world() -> World {
         .set((
             halls::slot_capacity.eq(CAPACITY as i32 * 2),
             halls::online_share_percent.eq(50),
+            halls::release_delay_minutes.eq(10),
+            halls::cancel_limit.eq(CANCEL_LIMIT as i32),
+            halls::limit_counts_items.eq(false),
         ))
         .execute(&mut conn)
         .unwrap();
@@ -180,11 +209,13 @@ fn world() -> World {
 fn reset(conn: &mut DbConn) {
     diesel::delete(notifications::table).execute(conn).unwrap();
     diesel::delete(booking_events::table).execute(conn).unwrap();
+    diesel::delete(booking_items::table).execute(conn).unwrap();
+    diesel::delete(place_holds::table).execute(conn).unwrap();
     diesel::delete(bookings::table).execute(conn).unwrap();
     diesel::delete(slot_counters::table).execute(conn).unwrap();
 }
 
-fn check_counters(w: &mut World, model: &[ModelBooking]) {
+fn check_counters(w: &mut World, model: &Model) {
     let window = window_services::table
         .filter(window_services::service_id.eq(w.items[0]))
         .select(window_services::window_id)
@@ -201,11 +232,11 @@ fn check_counters(w: &mut World, model: &[ModelBooking]) {
                 .optional()
                 .unwrap()
                 .unwrap_or(0);
-            let expected = model
-                .iter()
-                .filter(|b| b.active && b.day == d && b.slot == s)
-                .count() as i32;
-            assert_eq!(counter, expected, "counter of day {d} slot {s}");
+            assert_eq!(
+                i64::from(counter),
+                model.used(d, s),
+                "counter of day {d} slot {s}"
+            );
         }
     }
 }
@@ -222,33 +253,41 @@ fn booking_rules_match_the_reference_model() {
         let mut guard = world.borrow_mut();
         let w = &mut *guard;
         reset(&mut w.conn);
-        let mut model: Vec<ModelBooking> = Vec::new();
+        let mut model = Model::default();
         for op in ops {
             match op {
-                Op::Book { person, item, day, slot } => {
-                    let expected = model_book(&model, person, item, day, slot);
+                Op::Book { person, visit, day, slot } => {
+                    let items = VISITS[visit];
+                    let expected = model.book(person, items, day, slot);
                     let req = BookRequest {
                         account: w.people[person],
-                        service: w.items[item],
+                        services: items.iter().map(|i| w.items[*i]).collect(),
                         date: DAYS[day].parse().unwrap(),
                         start: NaiveTime::parse_from_str(SLOTS[slot], "%H:%M").unwrap(),
                     };
                     let got = service::book(&mut w.conn, &req, w.now, w.tz);
                     match (&expected, &got) {
-                        (Ok(()), Ok(b)) => model.push(ModelBooking { person, item, day, slot, code: b.code.clone(), active: true }),
+                        (Ok(()), Ok(b)) => {
+                            prop_assert_eq!(b.places, items.len() as i32);
+                            model.bookings.push(ModelBooking { person, items, day, slot, code: b.code.clone(), active: true });
+                        }
                         (Err(code), Err(e)) => prop_assert_eq!(*code, e.code()),
                         _ => prop_assert!(false, "model says {:?}, service says {:?}", expected, got.map(|b| b.code)),
                     }
                 }
                 Op::Cancel { person, nth } => {
-                    let mine: Vec<usize> = model.iter().enumerate().filter(|(_, b)| b.active && b.person == person).map(|(i, _)| i).collect();
+                    let mine: Vec<usize> = model.bookings.iter().enumerate().filter(|(_, b)| b.active && b.person == person).map(|(i, _)| i).collect();
                     let Some(&idx) = mine.get(nth % mine.len().max(1)) else { continue };
-                    let got = service::cancel(&mut w.conn, w.people[person], &model[idx].code, w.now, w.tz);
+                    let got = service::cancel(&mut w.conn, w.people[person], &model.bookings[idx].code, w.now, w.tz, Guard::On);
                     prop_assert!(got.is_ok(), "cancel failed: {:?}", got.err());
-                    model[idx].active = false;
+                    let b = &mut model.bookings[idx];
+                    b.active = false;
+                    // Nobody waits: its places are held for the release delay.
+                    *model.held.entry((b.day, b.slot)).or_default() += b.items.len() as i64;
+                    model.cancels[person] += 1;
                     // Cancelling someone else's booking is never possible.
                     let other = w.people[(person + 1) % PEOPLE];
-                    prop_assert_eq!(service::cancel(&mut w.conn, other, &model[idx].code, w.now, w.tz).err(), Some(BookingError::NotFound));
+                    prop_assert_eq!(service::cancel(&mut w.conn, other, &model.bookings[idx].code, w.now, w.tz, Guard::On).err(), Some(BookingError::NotFound));
                 }
             }
         }

@@ -1,7 +1,10 @@
 //! A property test of the ticket and booking state machine: random
 //! sequences of kiosk and clerk actions on the real queue service, against
-//! a small reference model. Moves the model forbids must be refused (the
-//! API answers them with 409), and bookings must follow their tickets.
+//! a small reference model. Visits carry one item or two (一窗受理): the
+//! clerk records an outcome per item, a transfer may leave some items
+//! decided here, and each item accepted opens its own case. Moves the model
+//! forbids must be refused (the API answers them with 409 or 422), and
+//! bookings must follow their tickets.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -9,7 +12,7 @@ use onestop::accounts::models::Role;
 use onestop::booking::service::{BookRequest, book};
 use onestop::db::ids::{AccountId, ServiceId, WindowId};
 use onestop::db::schema::{booking_events, bookings, ticket_counters, ticket_events, tickets};
-use onestop::queue::calls::{self, Action};
+use onestop::queue::calls::{self, Action, Decision, Decisions};
 use onestop::queue::error::QueueError;
 use onestop::queue::models::Outcome;
 use onestop::queue::{issue, staffing};
@@ -19,7 +22,8 @@ use crate::helpers::{TestBackend, TestDb, test_settings};
 
 #[derive(Debug, Clone)]
 enum Op {
-    WalkIn,
+    /// A walk-in for one item, or for both items at once.
+    WalkIn(bool),
     CheckIn,
     CallNext,
     Act(usize, u8),
@@ -27,11 +31,23 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        2 => Just(Op::WalkIn),
+        2 => any::<bool>().prop_map(Op::WalkIn),
         2 => Just(Op::CheckIn),
         3 => Just(Op::CallNext),
-        6 => (0..12usize, 0..6u8).prop_map(|(t, a)| Op::Act(t, a)),
+        6 => (0..12usize, 0..8u8).prop_map(|(t, a)| Op::Act(t, a)),
     ]
+}
+
+fn decision(outcome: Outcome) -> Decision {
+    Decision {
+        outcome,
+        missing: if outcome == Outcome::Incomplete {
+            vec!["户口簿".into()]
+        } else {
+            vec![]
+        },
+        reason: String::new(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,6 +64,10 @@ struct World {
     _db: TestDb,
     conn: onestop::db::PooledConn,
     item: ServiceId,
+    /// A second item both windows serve: a visit may carry both.
+    second: ServiceId,
+    /// Items per booking, by index (even bookings carry both items).
+    booked: Vec<usize>,
     window: WindowId,
     other_window: i32,
     clerk: AccountId,
@@ -83,23 +103,37 @@ fn world() -> World {
         ))
         .execute(&mut conn)
         .unwrap();
-    // An item with two windows: the clerk works at one, transfers go to the other.
+    // Two bookable items served by exactly the same two windows: the clerk
+    // works at one, transfers go to the other.
     let pairs: Vec<(ServiceId, WindowId)> = window_services::table
+        .inner_join(onestop::db::schema::service_items::table)
+        .filter(onestop::db::schema::service_items::bookable_online.eq(true))
         .select((window_services::service_id, window_services::window_id))
         .load(&mut conn)
         .unwrap();
-    let (item, windows) = pairs
+    let windows_of = |s: ServiceId| -> Vec<WindowId> {
+        let mut ws: Vec<WindowId> = pairs
+            .iter()
+            .filter(|(x, _)| *x == s)
+            .map(|(_, w)| *w)
+            .collect();
+        ws.sort();
+        ws
+    };
+    let mut items: Vec<ServiceId> = pairs.iter().map(|(s, _)| *s).collect();
+    items.sort();
+    items.dedup();
+    let (item, second, windows) = items
         .iter()
-        .map(|(s, _)| *s)
+        .filter(|s| windows_of(**s).len() == 2)
         .find_map(|s| {
-            let ws: Vec<WindowId> = pairs
+            let ws = windows_of(*s);
+            items
                 .iter()
-                .filter(|(x, _)| *x == s)
-                .map(|(_, w)| *w)
-                .collect();
-            (ws.len() == 2).then_some((s, ws))
+                .find(|o| *o != s && windows_of(**o) == ws)
+                .map(|o| (*s, *o, ws.clone()))
         })
-        .unwrap();
+        .expect("two items served by the same two windows");
     let number = |conn: &mut onestop::db::DbConn, w: WindowId| -> i32 {
         onestop::db::schema::windows::table
             .find(w)
@@ -160,6 +194,7 @@ fn world() -> World {
     let hash = onestop::accounts::password::hash(crate::helpers::PASSWORD).unwrap();
     let mut codes = Vec::new();
     let mut phones = Vec::new();
+    let mut booked = Vec::new();
     for n in 0..8u32 {
         let phone = crate::helpers::phone(800 + n);
         let id = onestop::accounts::repo::insert_account(
@@ -180,11 +215,17 @@ fn world() -> World {
             },
         )
         .unwrap();
+        let services = if n % 2 == 0 {
+            vec![item, second]
+        } else {
+            vec![item]
+        };
+        booked.push(services.len());
         let b = book(
             &mut conn,
             &BookRequest {
                 account: id,
-                service: item,
+                services,
                 date: "2026-12-01".parse().unwrap(),
                 start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             },
@@ -199,6 +240,8 @@ fn world() -> World {
         _db: db,
         conn,
         item,
+        second,
+        booked,
         window: windows[0],
         other_window: other,
         clerk,
@@ -219,6 +262,12 @@ fn reset(w: &mut World) {
         .execute(&mut w.conn)
         .unwrap();
     diesel::delete(ticket_events::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(onestop::db::schema::ticket_missing_materials::table)
+        .execute(&mut w.conn)
+        .unwrap();
+    diesel::delete(onestop::db::schema::ticket_items::table)
         .execute(&mut w.conn)
         .unwrap();
     diesel::delete(tickets::table).execute(&mut w.conn).unwrap();
@@ -256,22 +305,25 @@ fn tickets_and_bookings_follow_the_state_machine() {
         let mut guard = world.borrow_mut();
         let w = &mut *guard;
         reset(w);
-        // Model: ticket ids with their state, booking index if any, in arrival order.
-        let mut model: Vec<(onestop::db::ids::TicketId, S, Option<usize>)> = Vec::new();
+        // Model: each ticket with its state, booking index if any and its
+        // undecided items, in arrival order.
+        struct M { id: onestop::db::ids::TicketId, s: S, booking: Option<usize>, open: usize }
+        let mut model: Vec<M> = Vec::new();
         let mut next_booking = 0;
         for op in ops {
-            let current = model.iter().position(|(_, s, _)| matches!(s, S::Called(_) | S::Serving));
+            let current = model.iter().position(|m| matches!(m.s, S::Called(_) | S::Serving));
             match op {
-                Op::WalkIn => {
-                    let t = issue::walk_in(&mut w.conn, w.item, None, w.now, w.tz).unwrap();
-                    model.push((t.id, S::Waiting, None));
+                Op::WalkIn(both) => {
+                    let items = if both { vec![w.item, w.second] } else { vec![w.item] };
+                    let t = issue::walk_in(&mut w.conn, &items, None, w.now, w.tz).unwrap();
+                    model.push(M { id: t.id, s: S::Waiting, booking: None, open: items.len() });
                 }
                 Op::CheckIn => {
                     if next_booking >= w.codes.len() { continue; }
                     let last4 = w.phones[next_booking][7..].to_string();
                     let (t, new) = issue::check_in(&mut w.conn, &w.codes[next_booking], &last4, w.now, w.tz).unwrap();
                     prop_assert!(new);
-                    model.push((t.id, S::Waiting, Some(next_booking)));
+                    model.push(M { id: t.id, s: S::Waiting, booking: Some(next_booking), open: w.booked[next_booking] });
                     next_booking += 1;
                 }
                 Op::CallNext => {
@@ -279,31 +331,43 @@ fn tickets_and_bookings_follow_the_state_machine() {
                     match current {
                         Some(_) => prop_assert_eq!(got, Err(QueueError::WindowBusy)),
                         None => {
-                            let next = model.iter().position(|(_, s, _)| *s == S::Waiting);
-                            prop_assert_eq!(got, Ok(next.map(|i| model[i].0)));
-                            if let Some(i) = next { model[i].1 = S::Called(1); }
+                            let next = model.iter().position(|m| m.s == S::Waiting);
+                            prop_assert_eq!(got, Ok(next.map(|i| model[i].id)));
+                            if let Some(i) = next { model[i].s = S::Called(1); }
                         }
                     }
                 }
                 Op::Act(which, a) => {
                     if model.is_empty() { continue; }
                     let i = which % model.len();
-                    let (id, s, _) = model[i];
+                    let (id, s, open) = (model[i].id, model[i].s, model[i].open);
+                    let all = |o| Decisions { all: Some(decision(o)), each: vec![] };
+                    // The visit's first item is open whenever this window acts:
+                    // a visit sent on with it decided is never back here.
+                    let only_first = |o| Decisions { all: None, each: vec![(w.item, decision(o))] };
                     let action = match a {
                         0 => Action::Recall,
                         1 => Action::Start,
                         2 => Action::NoShow,
-                        3 => Action::Complete { outcome: Outcome::Done, missing: vec![], reason: String::new(), phone_last4: String::new() },
-                        4 => Action::Complete { outcome: Outcome::Accepted, missing: vec![], reason: String::new(), phone_last4: "1234".into() },
-                        _ => Action::TransferToWindow(w.other_window),
+                        3 => Action::Complete { decisions: all(Outcome::Done), phone_last4: String::new() },
+                        4 => Action::Complete { decisions: all(Outcome::Accepted), phone_last4: "1234".into() },
+                        5 => Action::TransferToWindow { number: w.other_window, done: Decisions::default(), phone_last4: String::new() },
+                        6 => Action::Complete { decisions: only_first(Outcome::Incomplete), phone_last4: String::new() },
+                        _ => Action::TransferToWindow { number: w.other_window, done: only_first(Outcome::Accepted), phone_last4: String::new() },
                     };
-                    let expected: Result<S, QueueError> = match (s, a) {
+                    // (next state, items left open, cases opened)
+                    let expected: Result<(S, usize, usize), QueueError> = match (s, a) {
                         (S::Called(n), 0) if n >= 3 => Err(QueueError::TooManyCalls),
-                        (S::Called(n), 0) => Ok(S::Called(n + 1)),
-                        (S::Called(_), 1) => Ok(S::Serving),
-                        (S::Called(_), 2) => Ok(S::NoShow),
-                        (S::Serving, 3 | 4) => Ok(S::Completed),
-                        (S::Called(_) | S::Serving, 5) => Ok(S::Transferred),
+                        (S::Called(n), 0) => Ok((S::Called(n + 1), open, 0)),
+                        (S::Called(_), 1) => Ok((S::Serving, open, 0)),
+                        (S::Called(_), 2) => Ok((S::NoShow, open, 0)),
+                        (S::Serving, 3) => Ok((S::Completed, 0, 0)),
+                        (S::Serving, 4) => Ok((S::Completed, 0, open)),
+                        (S::Serving, 6) if open == 1 => Ok((S::Completed, 0, 0)),
+                        (S::Serving, 6) => Err(QueueError::Invalid("outcome_required")),
+                        (S::Called(_) | S::Serving, 5) => Ok((S::Transferred, open, 0)),
+                        (S::Called(_) | S::Serving, 7) if open == 2 => Ok((S::Transferred, 1, 1)),
+                        (S::Called(_) | S::Serving, 7) => Err(QueueError::Invalid("nothing_to_transfer")),
                         (other, _) => Err(QueueError::IllegalMove(match other {
                             S::Waiting => "waiting",
                             S::Called(_) => "called",
@@ -313,22 +377,33 @@ fn tickets_and_bookings_follow_the_state_machine() {
                             S::Transferred => "transferred",
                         })),
                     };
-                    let got = calls::act(&mut w.conn, id, w.clerk, action, w.now).map(|_| ());
+                    let got = calls::act(&mut w.conn, id, w.clerk, action, w.now);
                     match expected {
-                        Ok(next) => { prop_assert!(got.is_ok(), "{:?} on {:?}: {:?}", a, s, got.err()); model[i].1 = next; }
+                        Ok((next, left, opened)) => {
+                            let Ok(decided) = got else {
+                                prop_assert!(false, "{:?} on {:?}: {:?}", a, s, got.err());
+                                unreachable!();
+                            };
+                            prop_assert_eq!(decided.accepted.len(), opened, "applications accepted");
+                            model[i].s = next;
+                            model[i].open = left;
+                        }
                         Err(e) => prop_assert_eq!(got.err(), Some(e)),
                     }
+                    // The ticket's items say what is still open.
+                    let undecided = onestop::queue::items::undecided_of(&mut w.conn, &[id]).unwrap();
+                    prop_assert_eq!(undecided.get(&id).map_or(0, Vec::len), model[i].open, "open items of {}", id);
                 }
             }
             // Bookings follow their tickets.
-            for (id, s, b) in &model {
-                if let Some(b) = b {
-                    let status: String = bookings::table.filter(bookings::code.eq(&w.codes[*b])).select(bookings::status).first(&mut w.conn).unwrap();
-                    prop_assert_eq!(status.as_str(), booking_status_for(*s), "ticket {} in {:?}", id, s);
+            for m in &model {
+                if let Some(b) = m.booking {
+                    let status: String = bookings::table.filter(bookings::code.eq(&w.codes[b])).select(bookings::status).first(&mut w.conn).unwrap();
+                    prop_assert_eq!(status.as_str(), booking_status_for(m.s), "ticket {} in {:?}", m.id, m.s);
                 }
             }
             // At most one ticket is at the window.
-            prop_assert!(model.iter().filter(|(_, s, _)| matches!(s, S::Called(_) | S::Serving)).count() <= 1);
+            prop_assert!(model.iter().filter(|m| matches!(m.s, S::Called(_) | S::Serving)).count() <= 1);
         }
     });
 }

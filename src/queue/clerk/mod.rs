@@ -39,6 +39,8 @@ enum Done {
     NoShow,
     Transferred,
     Completed(Outcome),
+    /// Outcomes recorded item by item (a visit of several items).
+    CompletedVisit,
 }
 
 impl Done {
@@ -57,6 +59,7 @@ impl Done {
         Done::Completed(Outcome::Accepted),
         Done::Completed(Outcome::Incomplete),
         Done::Completed(Outcome::Refused),
+        Done::CompletedVisit,
     ];
 
     /// The value carried in `?done=` (and read back by [`Done::parse`]).
@@ -76,6 +79,7 @@ impl Done {
             Done::Completed(Outcome::Accepted) => "complete_accepted",
             Done::Completed(Outcome::Incomplete) => "complete_incomplete",
             Done::Completed(Outcome::Refused) => "complete_refused",
+            Done::CompletedVisit => "complete_items",
         }
     }
 
@@ -95,6 +99,7 @@ impl Done {
             Done::Completed(Outcome::Accepted) => "clerk-done-complete_accepted",
             Done::Completed(Outcome::Incomplete) => "clerk-done-complete_incomplete",
             Done::Completed(Outcome::Refused) => "clerk-done-complete_refused",
+            Done::CompletedVisit => "clerk-done-complete_items",
         }
     }
 
@@ -108,8 +113,12 @@ impl Done {
             Action::Recall => Done::Recalled,
             Action::Start => Done::Started,
             Action::NoShow => Done::NoShow,
-            Action::Complete { outcome, .. } => Done::Completed(*outcome),
-            Action::TransferToWindow(_) | Action::TransferToService(_) => Done::Transferred,
+            Action::Complete { decisions, .. } => match (&decisions.all, decisions.each.is_empty())
+            {
+                (Some(d), true) => Done::Completed(d.outcome),
+                _ => Done::CompletedVisit,
+            },
+            Action::TransferToWindow { .. } | Action::TransferToService { .. } => Done::Transferred,
         }
     }
 }
@@ -280,12 +289,13 @@ async fn ticket_action(
     let clerk = clerk_of(&identity)?;
     let (id, name) = path.into_inner();
     // The same input as the API's JSON, from the form (checkboxes repeat).
-    let input: ActionInput = serde_html_form::from_bytes(&body).unwrap_or_default();
+    let input = ActionInput::from_form(&body);
     let action = match input.into_action(&name) {
         Ok(a) => a,
         Err(e) => return Ok(back(Err(e.into()))),
     };
     let done = Done::of(&action);
+    let notice_due = action.records_incomplete();
     let (now, tz, ip) = (state.clock.now_utc(), state.tz(), client_ip(&req));
     let performed = state
         .db
@@ -295,11 +305,12 @@ async fn ticket_action(
         Ok(p) => {
             bus.publish(&state.db, p.decided.events).await;
             let mut q = format!("done={}", done.code());
-            if done == Done::Completed(Outcome::Incomplete) {
+            if notice_due {
                 q.push_str(&format!("&notice={id}"));
             }
-            if let Some(c) = p.case {
-                q.push_str(&format!("&case={}", c.case_number));
+            if !p.cases.is_empty() {
+                let numbers: Vec<&str> = p.cases.iter().map(|c| c.case_number.as_str()).collect();
+                q.push_str(&format!("&case={}", numbers.join(",")));
             }
             Ok(q)
         }

@@ -11,23 +11,29 @@ use crate::catalog::repo as catalog_repo;
 use crate::db::ids::TicketId;
 use crate::db::schema::windows;
 use crate::error::{AppError, AppResult};
-use crate::queue::calls::missing_materials;
+use crate::queue::calls::missing_materials_of;
 use crate::queue::issue;
 use crate::queue::models::Outcome;
 use crate::web::forms::private_page;
 use crate::web::{AppState, PageCtx};
+
+/// One item's 补正 notice: what is missing, and whom to ask.
+struct Sheet {
+    item: String,
+    department: String,
+    phone: String,
+    missing: Vec<String>,
+    window_number: i32,
+}
 
 #[derive(Template)]
 #[template(path = "queue/notice.html")]
 struct NoticePage {
     ctx: PageCtx,
     number: String,
-    item: String,
-    department: String,
-    phone: String,
-    missing: Vec<String>,
     date: String,
-    window_number: i32,
+    /// One sheet per item recorded as 补正 (a visit may carry several).
+    sheets: Vec<Sheet>,
 }
 
 #[get("/clerk/notice/{id}")]
@@ -45,29 +51,41 @@ pub async fn notice(
             let t = issue::find(conn, id)
                 .optional()?
                 .ok_or(AppError::NotFound)?;
-            if t.outcome.as_deref() != Some(Outcome::Incomplete.as_str())
-                || clerk.hall_id != Some(t.hall_id)
-            {
+            if clerk.hall_id != Some(t.hall_id) {
                 return Err(AppError::NotFound);
             }
-            let item = catalog_repo::find_service(conn, t.service_id)?.ok_or(AppError::NotFound)?;
-            let department = catalog_repo::find_department(conn, item.department_id)?
-                .ok_or(AppError::NotFound)?;
-            let window_number: i32 = match t.window_id {
-                Some(w) => windows::table.find(w).select(windows::number).first(conn)?,
-                None => 0,
-            };
+            let mut sheets = Vec::new();
+            let mut date = String::new();
+            for i in crate::queue::items::of(conn, t.id)? {
+                if i.outcome() != Some(Outcome::Incomplete) {
+                    continue;
+                }
+                let item =
+                    catalog_repo::find_service(conn, i.service_id)?.ok_or(AppError::NotFound)?;
+                let department = catalog_repo::find_department(conn, item.department_id)?
+                    .ok_or(AppError::NotFound)?;
+                let window_number: i32 = match i.window_id {
+                    Some(w) => windows::table.find(w).select(windows::number).first(conn)?,
+                    None => 0,
+                };
+                if let Some(at) = i.decided_at {
+                    date = crate::clock::local(at, tz).format("%Y-%m-%d").to_string();
+                }
+                sheets.push(Sheet {
+                    item: item.name,
+                    department: department.name,
+                    phone: department.phone,
+                    missing: missing_materials_of(conn, t.id, i.service_id)?,
+                    window_number,
+                });
+            }
+            if sheets.is_empty() {
+                return Err(AppError::NotFound);
+            }
             Ok(NoticePage {
                 number: t.number.clone(),
-                item: item.name,
-                department: department.name,
-                phone: department.phone,
-                missing: missing_materials(conn, t.id)?,
-                date: t
-                    .finished_at
-                    .map(|f| crate::clock::local(f, tz).format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                window_number,
+                date,
+                sheets,
                 ctx,
             })
         })

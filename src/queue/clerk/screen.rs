@@ -29,10 +29,22 @@ pub struct QueueRow {
     pub transferred: bool,
 }
 
+/// One item of the ticket at the window: its materials to check and, once
+/// recorded, its outcome.
+pub struct CurrentItem {
+    pub service_id: ServiceId,
+    pub name: String,
+    pub materials: Vec<Material>,
+    /// The outcome already recorded (at this or an earlier window).
+    pub decided: Option<crate::queue::models::Outcome>,
+}
+
 /// The ticket at the window, with what the clerk needs to serve it.
 pub struct Current {
     pub t: Ticket,
     pub item: String,
+    /// A visit of several items: each to be given its own outcome.
+    pub items: Vec<CurrentItem>,
     pub applicant: String,
     pub booking_code: String,
     pub priority: String,
@@ -79,14 +91,24 @@ impl Workstation {
         let today = local(now, tz).date();
         let waiting = estimates::queue_for_window(conn, &window, now, tz)?;
         let current = staffing::current_ticket(conn, window.id)?;
-        let mut ids: Vec<ServiceId> = waiting.iter().map(|t| t.service_id).collect();
+        let mut tickets: Vec<crate::db::ids::TicketId> = waiting.iter().map(|t| t.id).collect();
+        tickets.extend(current.iter().map(|t| t.id));
+        let open = crate::queue::items::undecided_of(conn, &tickets)?;
+        let mut ids: Vec<ServiceId> = open.values().flatten().copied().collect();
         ids.extend(current.iter().map(|t| t.service_id));
         let names = item_names(conn, &ids)?;
         let name = |s: ServiceId| names.get(&s).cloned().unwrap_or_default();
+        // A visit of several items reads as all of them.
+        let items_of = |t: &Ticket| match open.get(&t.id) {
+            Some(list) if list.len() > 1 => {
+                list.iter().map(|s| name(*s)).collect::<Vec<_>>().join("、")
+            }
+            _ => name(t.service_id),
+        };
         let queue = waiting
             .into_iter()
             .map(|t| QueueRow {
-                item: name(t.service_id),
+                item: items_of(&t),
                 waited: (now - t.queue_since).num_minutes(),
                 priority: t.priority_reason.is_some(),
                 appointment: t.appointment_at.is_some(),
@@ -97,7 +119,7 @@ impl Workstation {
         let (current, transfer_windows) = match current {
             Some(t) => {
                 let targets = estimates::transfer_targets(conn, &t, window.id, now, tz)?;
-                let item = name(t.service_id);
+                let item = items_of(&t);
                 (Some(describe(conn, t, item, lang)?), targets)
             }
             None => (None, Vec::new()),
@@ -167,7 +189,20 @@ fn describe(conn: &mut DbConn, t: Ticket, item: String, lang: Lang) -> QueryResu
         }
         None => (String::new(), String::new()),
     };
+    let named = crate::queue::items::named(conn, t.id)?;
+    let mut items = Vec::new();
+    if named.len() > 1 {
+        for (i, name) in named {
+            items.push(CurrentItem {
+                materials: catalog_repo::materials_of(conn, i.service_id)?,
+                decided: i.outcome(),
+                service_id: i.service_id,
+                name,
+            });
+        }
+    }
     Ok(Current {
+        items,
         materials: catalog_repo::materials_of(conn, t.service_id)?,
         priority: t
             .priority()

@@ -65,6 +65,7 @@ impl Generator {
         let mut visits = self.bookings(conn, day, volume, minutes)?;
         visits.sort_by_key(|v| v.1);
         let (accepted, rated) = self.tickets(conn, day, &visits)?;
+        self.items(conn, day)?;
         let ticket_ids: DayTickets = tickets::table
             .filter(tickets::hall_id.eq(self.hall).and(tickets::day.eq(day)))
             .select((
@@ -80,6 +81,55 @@ impl Generator {
         self.cases(conn, day, accepted, &ticket_ids)?;
         self.ratings(conn, rated, &ticket_ids)?;
         self.report.days += 1;
+        Ok(())
+    }
+
+    /// Every booking and ticket of the day lists its one item (the visits
+    /// generated are of one item each), with the ticket's outcome on it.
+    fn items(&mut self, conn: &mut DbConn, day: NaiveDate) -> QueryResult<()> {
+        use crate::db::schema::{booking_items, ticket_items};
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Integer, Nullable, Timestamp};
+        diesel::insert_into(booking_items::table)
+            .values(
+                bookings::table
+                    .filter(bookings::day.eq(day).and(bookings::hall_id.eq(self.hall)))
+                    .select((bookings::id, bookings::service_id, sql::<Integer>("1"))),
+            )
+            .into_columns((
+                booking_items::booking_id,
+                booking_items::service_id,
+                booking_items::position,
+            ))
+            .execute(conn)?;
+        diesel::insert_into(ticket_items::table)
+            .values(
+                tickets::table
+                    .filter(tickets::day.eq(day).and(tickets::hall_id.eq(self.hall)))
+                    .select((
+                        tickets::id,
+                        tickets::service_id,
+                        sql::<Integer>("1"),
+                        tickets::outcome,
+                        tickets::outcome_note,
+                        sql::<Nullable<Integer>>(
+                            "CASE WHEN outcome IS NULL THEN NULL ELSE window_id END",
+                        ),
+                        sql::<Nullable<Timestamp>>(
+                            "CASE WHEN outcome IS NULL THEN NULL ELSE finished_at END",
+                        ),
+                    )),
+            )
+            .into_columns((
+                ticket_items::ticket_id,
+                ticket_items::service_id,
+                ticket_items::position,
+                ticket_items::outcome,
+                ticket_items::outcome_note,
+                ticket_items::window_id,
+                ticket_items::decided_at,
+            ))
+            .execute(conn)?;
         Ok(())
     }
 

@@ -158,11 +158,14 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
     };
     let (page, figures) = stats(String::new()).await;
     // bookings, check-ins, walk-ins, missed rate, average wait, p90 wait,
-    // average service, satisfaction. Waits of 10½, 24½ and 30½ minutes
-    // average 21.8; the 90th percentile is in the 30-minute bucket.
+    // average service, satisfaction, items served, visits of several
+    // items. Waits of 10½, 24½ and 30½ minutes average 21.8; the 90th
+    // percentile is in the 30-minute bucket.
     assert_eq!(
         figures,
-        vec!["3", "2", "2", "50.0%", "21.8", "30.0", "9.0", "50.0%"]
+        vec![
+            "3", "2", "2", "50.0%", "21.8", "30.0", "9.0", "50.0%", "2", "0"
+        ]
     );
     assert!(
         page.contains("<svg class=\"chart\""),
@@ -173,7 +176,7 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
     assert_eq!(stats(format!("&department={own}")).await.1, figures);
     assert_eq!(
         stats(format!("&department={other}")).await.1,
-        vec!["0", "0", "0", "0.0%", "0.0", "0.0", "0.0", "0.0%"]
+        vec!["0", "0", "0", "0.0%", "0.0", "0.0", "0.0", "0.0%", "0", "0"]
     );
     // A date that cannot be read is said so, not silently replaced.
     let bad = client
@@ -206,8 +209,11 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
         }
     };
     let days = csv("days").await;
-    assert_eq!(days[0], "日期,预约,已取消,未到场,预约签到,现场取号,已办结");
-    assert_eq!(days[1], "2026-12-01,3,1,1,2,2,2");
+    assert_eq!(
+        days[0],
+        "日期,预约,已取消,未到场,预约签到,现场取号,已办结,办理事项数"
+    );
+    assert_eq!(days[1], "2026-12-01,3,1,1,2,2,2,2");
     assert_eq!(
         csv("waits").await[1..],
         [

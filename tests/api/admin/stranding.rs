@@ -107,6 +107,14 @@ async fn changes_never_strand_a_booking() {
         "max_active_bookings",
         "checkin_early_minutes",
         "checkin_late_minutes",
+        "no_show_limit",
+        "no_show_window_days",
+        "suspension_days",
+        "cancel_limit",
+        "cancel_window_days",
+        "cancel_suspension_days",
+        "waitlist_hold_minutes",
+        "release_delay_minutes",
     ] {
         let marker = format!("name=\"{name}\" value=\"");
         let value = page

@@ -1,0 +1,474 @@
+//! Freed places and the waiting list. A place freed by a cancellation or a
+//! move is offered, inside the transaction that frees it, to the
+//! longest-waiting matching entry and held for that person alone; with
+//! nobody waiting it is held for the hall's release delay (so that a place
+//! cannot be handed to a friend by cancel-and-rebook) and then released. A
+//! held place stays counted in `slot_counters`, so no booking can take it;
+//! an entry holds at most one place (a unique index), so no place is
+//! offered twice. When an offer runs out or is declined, the place passes
+//! to the next entry at once.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+
+use super::models::{Entry, EntryStatus, Hold};
+use crate::booking::models::Booking;
+use crate::booking::repo;
+use crate::clock;
+use crate::db::DbConn;
+use crate::db::ids::{HallId, HoldId, WaitlistEntryId, WindowId};
+use crate::db::schema::{place_holds, service_items, waitlist_entries, window_services, windows};
+use crate::hall::models::Hall;
+use crate::notify::MessageKind;
+use crate::notify::models::NewMessage;
+use crate::notify::outbox;
+
+/// Whether freed places are guarded. Always `On`, except in the control
+/// run of the race tests (`Settings::race_control`, never read from the
+/// environment): there a freed place is released at once and offered after
+/// the commit by a read, a wait and an unconditional write — what an
+/// unguarded system does — so that the tests can show they would catch it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    On,
+    Off(std::time::Duration),
+}
+
+impl Guard {
+    pub fn of(settings: &crate::config::Settings) -> Guard {
+        settings.race_control.map_or(Guard::On, Guard::Off)
+    }
+}
+
+/// What freed the place: a resident's cancellation or move (the release
+/// delay applies), or an offer that ended (passed on at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Cancelled,
+    Moved,
+    OfferEnded,
+}
+
+/// Places freed in one window's slot.
+#[derive(Debug, Clone)]
+pub struct Freed {
+    pub hall: HallId,
+    pub window: WindowId,
+    pub day: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub places: i32,
+}
+
+impl Freed {
+    pub fn of(b: &Booking) -> Freed {
+        Freed {
+            hall: b.hall_id,
+            window: b.window_id,
+            day: b.day,
+            start: b.start_time,
+            end: b.end_time,
+            places: b.places,
+        }
+    }
+
+    fn of_hold(h: &Hold, hall: HallId) -> Freed {
+        Freed {
+            hall,
+            window: h.window_id,
+            day: h.day,
+            start: h.start_time,
+            end: h.end_time,
+            places: 1,
+        }
+    }
+}
+
+/// The latest instant an offer may hold a place: the cancel cut-off before
+/// its slot (after it, a booking could no longer be cancelled either).
+fn latest_hold(hall: &Hall, f: &Freed, tz: Tz) -> NaiveDateTime {
+    let local = f.day.and_time(f.start) - Duration::minutes(i64::from(hall.cancel_cutoff_minutes));
+    clock::utc_of(local, tz)
+}
+
+/// Places freed in the caller's transaction: each offered, held or
+/// released.
+pub fn freed(
+    conn: &mut DbConn,
+    f: &Freed,
+    hall: &Hall,
+    cause: Cause,
+    now: NaiveDateTime,
+    tz: Tz,
+    guard: Guard,
+) -> QueryResult<()> {
+    if let Guard::Off(_) = guard {
+        repo::release_places(conn, f.window, f.day, f.start, f.places)?;
+        return Ok(());
+    }
+    for _ in 0..f.places {
+        place_one(conn, f, hall, cause, now, tz)?;
+    }
+    Ok(())
+}
+
+/// One freed place: to the longest-waiting matching entry; else held for
+/// the release delay after a resident's cancellation or move; else back on
+/// the open market.
+fn place_one(
+    conn: &mut DbConn,
+    f: &Freed,
+    hall: &Hall,
+    cause: Cause,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<()> {
+    let latest = latest_hold(hall, f, tz);
+    if latest <= now {
+        repo::release_places(conn, f.window, f.day, f.start, 1)?;
+        return Ok(());
+    }
+    let until = latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+    for entry in candidates(conn, f)? {
+        if offer(conn, &entry, f, hall, until, now, tz)? {
+            return Ok(());
+        }
+    }
+    let delay = Duration::minutes(i64::from(hall.release_delay_minutes));
+    if cause != Cause::OfferEnded && delay > Duration::zero() {
+        insert_hold(conn, f, None, latest.min(now + delay), now)?;
+    } else {
+        repo::release_places(conn, f.window, f.day, f.start, 1)?;
+    }
+    Ok(())
+}
+
+/// Waiting entries that a freed place fits, longest-waiting first: the
+/// place's day, an item its window serves, and any slot or this one.
+fn candidates(conn: &mut DbConn, f: &Freed) -> QueryResult<Vec<Entry>> {
+    waitlist_entries::table
+        .filter(waitlist_entries::hall_id.eq(f.hall))
+        .filter(waitlist_entries::day.eq(f.day))
+        .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str()))
+        .filter(
+            waitlist_entries::start_time
+                .is_null()
+                .or(waitlist_entries::start_time.eq(f.start)),
+        )
+        .filter(
+            waitlist_entries::service_id.eq_any(
+                window_services::table
+                    .filter(window_services::window_id.eq(f.window))
+                    .select(window_services::service_id),
+            ),
+        )
+        .order(waitlist_entries::id)
+        .limit(50)
+        .select(Entry::as_select())
+        .load(conn)
+}
+
+fn insert_hold(
+    conn: &mut DbConn,
+    f: &Freed,
+    entry: Option<WaitlistEntryId>,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<HoldId> {
+    diesel::insert_into(place_holds::table)
+        .values((
+            place_holds::window_id.eq(f.window),
+            place_holds::day.eq(f.day),
+            place_holds::start_time.eq(f.start),
+            place_holds::end_time.eq(f.end),
+            place_holds::entry_id.eq(entry),
+            place_holds::until.eq(until),
+            place_holds::created_at.eq(now),
+        ))
+        .returning(place_holds::id)
+        .get_result(conn)
+}
+
+/// Offers a held place to an entry if it is still waiting (a conditional
+/// UPDATE: two transactions freeing places at once cannot both take the
+/// same entry; the second moves on to the next). False when it was not.
+fn offer(
+    conn: &mut DbConn,
+    entry: &Entry,
+    f: &Freed,
+    hall: &Hall,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        waitlist_entries::table
+            .find(entry.id)
+            .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str())),
+    )
+    .set((
+        waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
+        waitlist_entries::offered_at.eq(now),
+        waitlist_entries::offer_until.eq(until),
+        waitlist_entries::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Ok(false);
+    }
+    insert_hold(conn, f, Some(entry.id), until, now)?;
+    send_offer(conn, entry, f, hall, until, now, tz)?;
+    Ok(true)
+}
+
+/// The `waitlist_offer` text, written into the outbox in the offer's own
+/// transaction.
+fn send_offer(
+    conn: &mut DbConn,
+    entry: &Entry,
+    f: &Freed,
+    hall: &Hall,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<()> {
+    let item: String = service_items::table
+        .find(entry.service_id)
+        .select(service_items::name)
+        .first(conn)?;
+    let window: i32 = windows::table
+        .find(f.window)
+        .select(windows::number)
+        .first(conn)?;
+    let body = format!(
+        "【{}】候补成功：您候补的“{item}”{} {}-{}（{window}号窗口）有名额了，已为您保留到{}。请在此前登录“我的预约”确认，逾期将依次让给下一位。",
+        hall.name,
+        f.day.format("%Y年%m月%d日"),
+        f.start.format("%H:%M"),
+        f.end.format("%H:%M"),
+        clock::to_local(until, tz).format("%m月%d日 %H:%M"),
+    );
+    outbox::queue(
+        conn,
+        NewMessage {
+            account: entry.account_id,
+            booking: None,
+            kind: MessageKind::WaitlistOffer,
+            body: &body,
+            due_at: now,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+pub fn hold_of(conn: &mut DbConn, entry: WaitlistEntryId) -> QueryResult<Option<Hold>> {
+    place_holds::table
+        .filter(place_holds::entry_id.eq(entry))
+        .select(Hold::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes a hold off the books (a conditional DELETE: with several
+/// instances sweeping, one of them gets it). True when this caller did.
+pub fn take_hold(conn: &mut DbConn, hold: HoldId) -> QueryResult<bool> {
+    Ok(diesel::delete(place_holds::table.find(hold)).execute(conn)? == 1)
+}
+
+/// Ends an entry's offer (expired, or declined) inside the caller's
+/// transaction and passes its place on at once.
+pub fn end_offer(
+    conn: &mut DbConn,
+    hold: &Hold,
+    to: EntryStatus,
+    hall: &Hall,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<bool> {
+    if !take_hold(conn, hold.id)? {
+        return Ok(false);
+    }
+    if let Some(entry) = hold.entry_id {
+        diesel::update(
+            waitlist_entries::table
+                .find(entry)
+                .filter(waitlist_entries::status.eq(EntryStatus::Offered.as_str())),
+        )
+        .set((
+            waitlist_entries::status.eq(to.as_str()),
+            waitlist_entries::closed_at.eq(now),
+            waitlist_entries::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    }
+    place_one(
+        conn,
+        &Freed::of_hold(hold, hall.id),
+        hall,
+        Cause::OfferEnded,
+        now,
+        tz,
+    )?;
+    Ok(true)
+}
+
+/// Offers a place held for the release delay to an entry that joined
+/// since (the sweeper's job): the hold changes hands only if it is still
+/// nobody's.
+pub fn give_delay_hold(
+    conn: &mut DbConn,
+    hold: &Hold,
+    hall: &Hall,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<bool> {
+    let f = Freed::of_hold(hold, hall.id);
+    let latest = latest_hold(hall, &f, tz);
+    let until = latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+    for entry in candidates(conn, &f)? {
+        let n = diesel::update(
+            waitlist_entries::table
+                .find(entry.id)
+                .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str())),
+        )
+        .set((
+            waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
+            waitlist_entries::offered_at.eq(now),
+            waitlist_entries::offer_until.eq(until),
+            waitlist_entries::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if n != 1 {
+            continue;
+        }
+        let moved = diesel::update(
+            place_holds::table
+                .find(hold.id)
+                .filter(place_holds::entry_id.is_null()),
+        )
+        .set((
+            place_holds::entry_id.eq(entry.id),
+            place_holds::until.eq(until),
+        ))
+        .execute(conn)?;
+        if moved != 1 {
+            // Another instance gave it first: this transaction rolls back.
+            return Err(diesel::result::Error::RollbackTransaction);
+        }
+        send_offer(conn, &entry, &f, hall, until, now, tz)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Places that are free in a hall's slots go to its waiting entries,
+/// longest-waiting first, inside the caller's transaction: after a capacity
+/// raise, longer opening hours or a window newly serving an item. Returns
+/// the offers made.
+pub fn offer_free_places(
+    conn: &mut DbConn,
+    hall: HallId,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<usize> {
+    let Some(hall) = crate::hall::repo::find_hall(conn, hall)? else {
+        return Ok(0);
+    };
+    let hall = &hall;
+    let today = clock::local(now, tz).date();
+    let waiting: Vec<Entry> = waitlist_entries::table
+        .filter(waitlist_entries::hall_id.eq(hall.id))
+        .filter(waitlist_entries::day.ge(today))
+        .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str()))
+        .order(waitlist_entries::id)
+        .select(Entry::as_select())
+        .load(conn)?;
+    let mut made = 0;
+    for entry in waiting {
+        use crate::booking::error::BookingError;
+        let visit = match crate::booking::service::Offer::load(conn, entry.service_id, now, tz) {
+            Ok(v) => v,
+            Err(BookingError::Db(f)) => return Err(f.0),
+            // An item no longer offered: its entries wait for nothing.
+            Err(_) => continue,
+        };
+        let Some(open) = visit.availability(conn, entry.day)? else {
+            continue;
+        };
+        let slot = open
+            .into_iter()
+            .filter(|(s, left)| *left > 0 && entry.start_time.is_none_or(|t| t == s.start))
+            .map(|(s, _)| s)
+            .next();
+        let Some(slot) = slot else { continue };
+        let cap = hall.online_capacity();
+        for w in &visit.windows {
+            if repo::take_places(conn, w.id, entry.day, slot.start, cap, 1)? {
+                let f = Freed {
+                    hall: hall.id,
+                    window: w.id,
+                    day: entry.day,
+                    start: slot.start,
+                    end: slot.end,
+                    places: 1,
+                };
+                let latest = latest_hold(hall, &f, tz);
+                if latest <= now {
+                    repo::release_places(conn, w.id, entry.day, slot.start, 1)?;
+                    break;
+                }
+                let until =
+                    latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+                if offer(conn, &entry, &f, hall, until, now, tz)? {
+                    made += 1;
+                } else {
+                    repo::release_places(conn, w.id, entry.day, slot.start, 1)?;
+                }
+                break;
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// After the commit of a cancellation or a move: nothing, except in the
+/// unguarded control run, where the released places are offered now by a
+/// read, a wait and an unconditional write (see [`Guard`]).
+pub fn after_commit(
+    conn: &mut DbConn,
+    f: &Freed,
+    guard: Guard,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> QueryResult<()> {
+    let Guard::Off(delay) = guard else {
+        return Ok(());
+    };
+    let Some(hall) = crate::hall::repo::find_hall(conn, f.hall)? else {
+        return Ok(());
+    };
+    for _ in 0..f.places {
+        let Some(entry) = candidates(conn, f)?.into_iter().next() else {
+            return Ok(());
+        };
+        std::thread::sleep(delay);
+        let until = now + Duration::minutes(i64::from(hall.waitlist_hold_minutes));
+        crate::db::write_transaction(conn, |conn| {
+            diesel::update(waitlist_entries::table.find(entry.id))
+                .set((
+                    waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
+                    waitlist_entries::offered_at.eq(now),
+                    waitlist_entries::offer_until.eq(until),
+                    waitlist_entries::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            if hold_of(conn, entry.id)?.is_none() {
+                insert_hold(conn, f, Some(entry.id), until, now)?;
+            }
+            send_offer(conn, &entry, f, &hall, until, now, tz)
+        })?;
+    }
+    Ok(())
+}
