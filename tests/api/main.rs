@@ -25,3 +25,7 @@ mod seed;
 mod ticket_model;
 mod timezone;
 mod translations;
+mod visits;
+mod waitlist;
+mod waitlist_model;
+mod waitlist_race;

@@ -69,7 +69,7 @@ pub fn sweep(
     let mut swept = Swept::default();
     let due: Vec<Hold> = place_holds::table
         .filter(place_holds::until.le(now))
-        .order(place_holds::until)
+        .order((place_holds::until, place_holds::id))
         .limit(200)
         .select(Hold::as_select())
         .load(conn)?;
