@@ -60,19 +60,23 @@ pub enum Action {
         decisions: Decisions,
         phone_last4: String,
     },
-    /// The items decided here keep their outcome; the rest go on to the
-    /// window (which must serve them all) …
-    TransferToWindow {
-        number: i32,
+    /// The items decided here (`done`) keep their outcome; the rest go on,
+    /// keeping the visit's place.
+    Transfer {
+        to: Destination,
         done: Decisions,
         phone_last4: String,
     },
-    /// … or to another item's queue (one undecided item only).
-    TransferToService {
-        service: ServiceId,
-        done: Decisions,
-        phone_last4: String,
-    },
+}
+
+/// Where a transferred visit goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    /// The window of this number, which must serve every open item.
+    Window(i32),
+    /// This item's queue, in place of the one open item (the resident came
+    /// for the wrong one).
+    Item(ServiceId),
 }
 
 impl Action {
@@ -82,7 +86,7 @@ impl Action {
             Action::Start => "start",
             Action::NoShow => "no-show",
             Action::Complete { .. } => "complete",
-            Action::TransferToWindow { .. } | Action::TransferToService { .. } => "transfer",
+            Action::Transfer { .. } => "transfer",
         }
     }
 
@@ -92,7 +96,7 @@ impl Action {
             Action::Start => Move::Start,
             Action::NoShow => Move::NoShow,
             Action::Complete { .. } => Move::Complete,
-            Action::TransferToWindow { .. } | Action::TransferToService { .. } => Move::Transfer,
+            Action::Transfer { .. } => Move::Transfer,
         }
     }
 }
@@ -198,18 +202,15 @@ impl ActionInput {
                     all: None,
                     each: self.decisions()?.each,
                 };
-                match (self.window_number, self.service_id) {
-                    (Some(number), None) => Action::TransferToWindow {
-                        number,
-                        done,
-                        phone_last4: self.phone_last4,
-                    },
-                    (None, Some(service)) => Action::TransferToService {
-                        service,
-                        done,
-                        phone_last4: self.phone_last4,
-                    },
+                let to = match (self.window_number, self.service_id) {
+                    (Some(number), None) => Destination::Window(number),
+                    (None, Some(service)) => Destination::Item(service),
                     _ => return Err(QueueError::Invalid("invalid_transfer")),
+                };
+                Action::Transfer {
+                    to,
+                    done,
+                    phone_last4: self.phone_last4,
                 }
             }
             _ => return Err(QueueError::NotFound),
@@ -290,7 +291,7 @@ impl Action {
     pub fn records_incomplete(&self) -> bool {
         let ds = match self {
             Action::Complete { decisions, .. } => decisions,
-            Action::TransferToWindow { done, .. } | Action::TransferToService { done, .. } => done,
+            Action::Transfer { done, .. } => done,
             _ => return false,
         };
         ds.all

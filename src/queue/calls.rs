@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-pub use super::action::{Accepted, Action, ActionInput, Decided, Decision, Decisions};
+pub use super::action::{Accepted, Action, ActionInput, Decided, Decision, Decisions, Destination};
 use super::error::QueueError;
 use super::events::HallEvent;
 use super::machine::{self, Move};
@@ -202,8 +202,8 @@ pub fn act(
                 (note, accepted) = record_outcomes(conn, &t, decisions, true, &here)?;
                 finish(conn, &t, now)?;
             }
-            Action::TransferToWindow {
-                number,
+            Action::Transfer {
+                to,
                 done,
                 phone_last4,
             } => {
@@ -215,31 +215,23 @@ pub fn act(
                 };
                 (note, accepted) = record_outcomes(conn, &t, done, false, &here)?;
                 let remaining = remaining_items(conn, &t)?;
-                let target = transfer_window(conn, &t, &window, *number, &remaining)?;
-                send_on(conn, &t, Some(target.id), remaining[0])?;
-                note = join_notes(&note, &format!("→ {}", target.number));
-                events.push(HallEvent::Queue { hall_id: t.hall_id });
-            }
-            Action::TransferToService {
-                service,
-                done,
-                phone_last4,
-            } => {
-                let here = At {
-                    window: &window,
-                    clerk,
-                    phone_last4,
-                    now,
+                let sent_to = match *to {
+                    Destination::Window(number) => {
+                        let target = transfer_window(conn, &t, &window, number, &remaining)?;
+                        send_on(conn, &t, Some(target.id), remaining[0])?;
+                        target.number.to_string()
+                    }
+                    Destination::Item(service) => {
+                        let [from] = remaining[..] else {
+                            return Err(QueueError::Invalid("choose_window"));
+                        };
+                        let item = transfer_item(conn, &t, from, service)?;
+                        super::items::replace(conn, t.id, from, item.id)?;
+                        send_on(conn, &t, None, item.id)?;
+                        item.code
+                    }
                 };
-                (note, accepted) = record_outcomes(conn, &t, done, false, &here)?;
-                let remaining = remaining_items(conn, &t)?;
-                let [from] = remaining[..] else {
-                    return Err(QueueError::Invalid("choose_window"));
-                };
-                let item = transfer_item(conn, &t, from, *service)?;
-                super::items::replace(conn, t.id, from, item.id)?;
-                send_on(conn, &t, None, item.id)?;
-                note = join_notes(&note, &format!("→ {}", item.code));
+                note = join_notes(&note, &format!("→ {sent_to}"));
                 events.push(HallEvent::Queue { hall_id: t.hall_id });
             }
         }

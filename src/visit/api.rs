@@ -149,8 +149,11 @@ struct TrackJson {
     /// The applicant's name, masked.
     #[schema(example = "张*兰")]
     name: String,
+    /// The visit's items by name ("居民身份证换领、户口项目变更").
     service: String,
     service_id: ServiceId,
+    /// Every item of the visit.
+    service_ids: Vec<ServiceId>,
     date: String,
     start: String,
     window_number: i32,
@@ -196,12 +199,15 @@ async fn track_booking(
     )
     .map_err(|_| AppError::invalid("invalid_phone_last4", "phone_last4 must be 4 digits"))?;
     let (now, tz) = (state.clock.now_utc(), state.tz());
-    let (t, ticket, case) = state
+    let (t, ticket, case, ids, names) = state
         .db
         .run(move |conn| {
             let Some(t) = track::find(conn, &code, &last4)? else {
                 return Err(AppError::NotFound);
             };
+            let ids = crate::booking::items::of(conn, t.booking.id)?;
+            let named = crate::booking::items::names(conn, &ids)?;
+            let names: Vec<String> = ids.iter().filter_map(|i| named.get(i).cloned()).collect();
             let (ticket, case) = match crate::queue::issue::for_booking(conn, t.booking.id)? {
                 Some(tk) => {
                     let case =
@@ -210,15 +216,16 @@ async fn track_booking(
                 }
                 None => (None, None),
             };
-            Ok((t, ticket, case))
+            Ok((t, ticket, case, ids, names.join("、")))
         })
         .await?;
     Ok(HttpResponse::Ok().json(TrackJson {
         code: t.booking.code,
         status: t.booking.status,
         name: t.masked_name,
-        service: t.service.name,
+        service: names,
         service_id: t.service.id,
+        service_ids: ids,
         date: t.booking.day.format("%Y-%m-%d").to_string(),
         start: t.booking.start_time.format("%H:%M").to_string(),
         window_number: t.window.number,

@@ -390,6 +390,19 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Signs in through the API again (a token runs out after 12 hours).
+    pub async fn login(&self, phone: &str) -> String {
+        let (s, login) = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"phone": phone, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, 200, "login: {login}");
+        login["token"].as_str().expect("a token").to_string()
+    }
+
     /// Registers and signs in through the API; returns the bearer token.
     pub async fn register_resident(&self, n: u32) -> Resident {
         let body = serde_json::json!({"name": format!("测试居民{n}"), "id_number": id_number(n), "phone": phone(n), "password": PASSWORD});
@@ -468,6 +481,55 @@ impl TestApp {
             }
         }
         panic!("no item with {windows} windows");
+    }
+
+    /// Two bookable items of the city hall that one window serves together,
+    /// that window's number, and an item no window serves together with the
+    /// first.
+    pub async fn two_items_one_window(&self) -> (i64, i64, i64, i64) {
+        use diesel::prelude::*;
+        use onestop::db::ids::{ServiceId, WindowId};
+        use onestop::db::schema::{service_items, window_services, windows};
+        self.state
+            .db
+            .run(|conn| -> onestop::error::AppResult<_> {
+                let pairs: Vec<(ServiceId, WindowId, i32)> = window_services::table
+                    .inner_join(service_items::table)
+                    .inner_join(windows::table)
+                    .filter(service_items::hall_id.eq(1))
+                    .filter(service_items::bookable_online.eq(true))
+                    .filter(windows::active.eq(true))
+                    .order((windows::number, service_items::id))
+                    .select((
+                        window_services::service_id,
+                        window_services::window_id,
+                        windows::number,
+                    ))
+                    .load(conn)?;
+                let windows_of = |s: ServiceId| -> Vec<WindowId> {
+                    pairs.iter().filter(|p| p.0 == s).map(|p| p.1).collect()
+                };
+                for (a, w, number) in &pairs {
+                    let Some((b, _, _)) = pairs.iter().find(|p| p.1 == *w && p.0 != *a) else {
+                        continue;
+                    };
+                    let apart = pairs.iter().find(|p| {
+                        let theirs = windows_of(p.0);
+                        !windows_of(*a).iter().any(|x| theirs.contains(x))
+                    });
+                    if let Some((c, _, _)) = apart {
+                        return Ok((
+                            i64::from(a.0),
+                            i64::from(b.0),
+                            i64::from(*number),
+                            i64::from(c.0),
+                        ));
+                    }
+                }
+                panic!("no two items with a common window");
+            })
+            .await
+            .unwrap()
     }
 
     /// The department of an item, and another department of its hall.
@@ -664,6 +726,43 @@ pub async fn post_form_with(
         .send()
         .await
         .unwrap()
+}
+
+/// The body of a page fetched with this client (a signed-in session).
+pub async fn page_of(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// A figure of the statistics page: the number in `<li id="{id}"><strong>`.
+pub fn figure_of(html: &str, id: &str) -> String {
+    html.split(&format!("<li id=\"{id}\"><strong>"))
+        .nth(1)
+        .and_then(|s| s.split("</strong>").next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A server whose SMS gateway is a local receiver, its clock at `now`.
+pub async fn spawn_app_with_gateway(now: &str) -> (SmsGateway, TestApp) {
+    let gateway = SmsGateway::start(Answer::Accept);
+    let start = chrono::DateTime::parse_from_rfc3339(now)
+        .expect("rfc3339")
+        .with_timezone(&chrono::Utc);
+    let url = gateway.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.now = Some(start);
+        s.sms_webhook = Some(url);
+        s.outbox_poll = std::time::Duration::from_millis(100);
+    })
+    .await;
+    (gateway, app)
 }
 
 /// What the test SMS gateway received: one request.

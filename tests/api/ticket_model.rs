@@ -12,7 +12,7 @@ use onestop::accounts::models::Role;
 use onestop::booking::service::{BookRequest, book};
 use onestop::db::ids::{AccountId, ServiceId, WindowId};
 use onestop::db::schema::{booking_events, bookings, ticket_counters, ticket_events, tickets};
-use onestop::queue::calls::{self, Action, Decision, Decisions};
+use onestop::queue::calls::{self, Action, Decision, Decisions, Destination};
 use onestop::queue::error::QueueError;
 use onestop::queue::models::Outcome;
 use onestop::queue::{issue, staffing};
@@ -351,9 +351,9 @@ fn tickets_and_bookings_follow_the_state_machine() {
                         2 => Action::NoShow,
                         3 => Action::Complete { decisions: all(Outcome::Done), phone_last4: String::new() },
                         4 => Action::Complete { decisions: all(Outcome::Accepted), phone_last4: "1234".into() },
-                        5 => Action::TransferToWindow { number: w.other_window, done: Decisions::default(), phone_last4: String::new() },
+                        5 => Action::Transfer { to: Destination::Window(w.other_window), done: Decisions::default(), phone_last4: String::new() },
                         6 => Action::Complete { decisions: only_first(Outcome::Incomplete), phone_last4: String::new() },
-                        _ => Action::TransferToWindow { number: w.other_window, done: only_first(Outcome::Accepted), phone_last4: String::new() },
+                        _ => Action::Transfer { to: Destination::Window(w.other_window), done: only_first(Outcome::Accepted), phone_last4: String::new() },
                     };
                     // (next state, items left open, cases opened)
                     let expected: Result<(S, usize, usize), QueueError> = match (s, a) {

@@ -8,57 +8,10 @@ use onestop::accounts::models::Role;
 use serde_json::{Value, json};
 
 use crate::hall_floor::{act, call_next, take_window};
-use crate::helpers::{TEST_NOW, TestApp, assert_error_json, post_form_with, spawn_app_at};
+use crate::helpers::{
+    TEST_NOW, TestApp, assert_error_json, figure_of, page_of, post_form_with, spawn_app_at,
+};
 use crate::pages::text_of;
-
-/// Two bookable items of the city hall that one window serves together,
-/// that window's number, and an item no window serves together with the
-/// first.
-pub async fn two_items_one_window(app: &TestApp) -> (i64, i64, i64, i64) {
-    use diesel::prelude::*;
-    use onestop::db::ids::{ServiceId, WindowId};
-    use onestop::db::schema::{service_items, window_services, windows};
-    app.state
-        .db
-        .run(|conn| -> onestop::error::AppResult<_> {
-            let pairs: Vec<(ServiceId, WindowId, i32)> = window_services::table
-                .inner_join(service_items::table)
-                .inner_join(windows::table)
-                .filter(service_items::hall_id.eq(1))
-                .filter(service_items::bookable_online.eq(true))
-                .filter(windows::active.eq(true))
-                .order((windows::number, service_items::id))
-                .select((
-                    window_services::service_id,
-                    window_services::window_id,
-                    windows::number,
-                ))
-                .load(conn)?;
-            let windows_of = |s: ServiceId| -> Vec<WindowId> {
-                pairs.iter().filter(|p| p.0 == s).map(|p| p.1).collect()
-            };
-            for (a, w, number) in &pairs {
-                let Some((b, _, _)) = pairs.iter().find(|p| p.1 == *w && p.0 != *a) else {
-                    continue;
-                };
-                let apart = pairs.iter().find(|p| {
-                    let theirs = windows_of(p.0);
-                    !windows_of(*a).iter().any(|x| theirs.contains(x))
-                });
-                if let Some((c, _, _)) = apart {
-                    return Ok((
-                        i64::from(a.0),
-                        i64::from(b.0),
-                        i64::from(*number),
-                        i64::from(c.0),
-                    ));
-                }
-            }
-            panic!("no two items with a common window");
-        })
-        .await
-        .unwrap()
-}
 
 fn remaining_at(list: &Value, start: &str) -> i64 {
     list.as_array()
@@ -86,7 +39,7 @@ async fn book(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
 #[tokio::test]
 async fn a_visit_of_two_items_takes_two_places_under_one_code_and_one_number() {
     let app = spawn_app_at(TEST_NOW).await;
-    let (a, b, number, apart) = two_items_one_window(&app).await;
+    let (a, b, number, apart) = app.two_items_one_window().await;
     let r = app.register_resident(1).await;
     let day = "2026-12-02";
 
@@ -215,14 +168,7 @@ async fn a_visit_of_two_items_takes_two_places_under_one_code_and_one_number() {
 
     // The resident sees each item's outcome and the case on the booking
     // (signed in again: a day has passed).
-    let (_, login) = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            &json!({"phone": r.phone, "password": crate::helpers::PASSWORD}),
-        )
-        .await;
-    let token = login["token"].as_str().unwrap();
+    let token = &app.login(&r.phone).await;
     let (_, booking) = app
         .get_json_as(&format!("/api/v1/bookings/{code}"), token)
         .await;
@@ -230,14 +176,7 @@ async fn a_visit_of_two_items_takes_two_places_under_one_code_and_one_number() {
     assert_eq!(booking["items"][0]["outcome"], "done");
     assert_eq!(booking["items"][1]["case"], json!(case));
     let session = app.browser_session(&r.phone).await;
-    let html = session
-        .get(app.url(&format!("/bookings/{code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_of(&session, &app, &format!("/bookings/{code}")).await;
     let text = text_of(&html);
     assert!(text.contains("各事项办理结果"), "{text}");
     assert!(text.contains(&case), "the case of the second item");
@@ -249,22 +188,8 @@ async fn a_visit_of_two_items_takes_two_places_under_one_code_and_one_number() {
     // Statistics count items, not only visits.
     let admin = app.staff(9, Role::Admin, None, None).await;
     let client = app.browser_session(&admin.phone).await;
-    let stats = client
-        .get(app.url("/admin/stats?from=2026-12-02&to=2026-12-02"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let figure = |id: &str| {
-        stats
-            .split(&format!("<li id=\"{id}\"><strong>"))
-            .nth(1)
-            .and_then(|s| s.split("</strong>").next())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let stats = page_of(&client, &app, "/admin/stats?from=2026-12-02&to=2026-12-02").await;
+    let figure = |id: &str| figure_of(&stats, id);
     assert_eq!(figure("items-served"), "2");
     assert_eq!(figure("multi-item-visits"), "1");
 }
@@ -272,7 +197,7 @@ async fn a_visit_of_two_items_takes_two_places_under_one_code_and_one_number() {
 #[tokio::test]
 async fn a_walk_in_of_two_items_waits_for_a_window_that_serves_both_and_records_each() {
     let app = spawn_app_at("2026-12-01T09:00:00+08:00").await;
-    let (a, b, number, apart) = two_items_one_window(&app).await;
+    let (a, b, number, apart) = app.two_items_one_window().await;
     let (s, body) = app
         .post_json("/api/v1/tickets", None, &json!({"service_ids": [a, apart]}))
         .await;
@@ -319,7 +244,7 @@ async fn a_walk_in_of_two_items_waits_for_a_window_that_serves_both_and_records_
 #[tokio::test]
 async fn a_visit_sent_on_keeps_what_was_decided_and_goes_where_the_rest_is_done() {
     let app = spawn_app_at("2026-12-01T09:00:00+08:00").await;
-    let (a, b, number, _) = two_items_one_window(&app).await;
+    let (a, b, number, _) = app.two_items_one_window().await;
     let (_, t) = app
         .post_json("/api/v1/tickets", None, &json!({"service_ids": [a, b]}))
         .await;
@@ -382,7 +307,7 @@ async fn a_visit_sent_on_keeps_what_was_decided_and_goes_where_the_rest_is_done(
 #[tokio::test]
 async fn the_booking_page_offers_what_one_window_also_does_and_lists_each_material_once() {
     let app = spawn_app_at(TEST_NOW).await;
-    let (a, b, _, _) = two_items_one_window(&app).await;
+    let (a, b, _, _) = app.two_items_one_window().await;
     let r = app.register_resident(2).await;
     let session = app.browser_session(&r.phone).await;
     let get = |path: String| {
@@ -446,7 +371,7 @@ async fn the_booking_page_offers_what_one_window_also_does_and_lists_each_materi
 #[tokio::test]
 async fn the_clerk_records_an_outcome_per_item_at_the_workstation() {
     let app = spawn_app_at("2026-12-01T09:00:00+08:00").await;
-    let (a, b, number, _) = two_items_one_window(&app).await;
+    let (a, b, number, _) = app.two_items_one_window().await;
     let (_, t) = app
         .post_json("/api/v1/tickets", None, &json!({"service_ids": [a, b]}))
         .await;
@@ -457,14 +382,7 @@ async fn the_clerk_records_an_outcome_per_item_at_the_workstation() {
     call_next(&app, &clerk.token, window).await;
     act(&app, &clerk.token, id, "start", json!({})).await;
     let client = app.browser_session(&clerk.phone).await;
-    let page = client
-        .get(app.url("/clerk"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(&client, &app, "/clerk").await;
     assert!(page.contains(&format!("name=\"item_{a}_outcome\"")));
     assert!(page.contains(&format!("name=\"item_{b}_outcome\"")));
     let (oa, ob) = (format!("item_{a}_outcome"), format!("item_{b}_outcome"));
@@ -573,4 +491,28 @@ async fn a_retried_request_with_the_same_idempotency_key_books_and_issues_nothin
     assert_eq!(again["number"], first["number"]);
     let (_, next, _) = post("/api/v1/tickets", "kiosk-7-0002", ticket, None).await;
     assert_ne!(next["number"], first["number"]);
+}
+
+#[tokio::test]
+async fn the_kiosk_gives_one_number_for_items_one_window_does_together() {
+    let app = spawn_app_at("2026-12-01T09:00:00+08:00").await;
+    let (a, b, _, _) = app.two_items_one_window().await;
+    let (s, page) = app.get_html(&format!("/kiosk/walk-in/{a}")).await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains(&format!("name=\"also\" value=\"{b}\"")),
+        "同时办理 is offered at the kiosk"
+    );
+    let r = app
+        .post_form(
+            &format!("/kiosk/walk-in/{a}"),
+            &format!("/kiosk/walk-in/{a}"),
+            &[("priority", ""), ("also", &b.to_string())],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id = location.rsplit('/').next().unwrap();
+    let (_, t) = app.get_json(&format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(t["service_ids"], json!([a, b]), "{t}");
 }

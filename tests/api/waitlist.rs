@@ -11,8 +11,8 @@ use onestop::accounts::models::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Answer, Resident, SmsGateway, TestApp, TestBackend, assert_error_json, post_form_with,
-    spawn_app_inner_on,
+    Answer, Resident, SmsGateway, TestApp, TestBackend, assert_error_json, figure_of, page_of,
+    post_form_with, spawn_app_inner_on,
 };
 use crate::pages::text_of;
 
@@ -297,14 +297,7 @@ async fn a_capacity_raise_offers_the_new_places_to_the_waiting_list() {
     let admin = app.staff(9, Role::Admin, None, None).await;
     let client = app.browser_session(&admin.phone).await;
     let city = app.hall_id("WUHAI").await;
-    let page = client
-        .get(app.url(&format!("/admin/halls/{city}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(&client, &app, &format!("/admin/halls/{city}")).await;
     let mut fields: Vec<(String, String)> = page
         .split("<input id=\"f-")
         .skip(1)
@@ -365,14 +358,7 @@ async fn repeated_cancellations_suspend_online_booking_until_a_date_the_page_nam
     assert!(s == 403 || s == 409, "{body}");
     // 我的预约 says so, with the date it ends.
     let session = app.browser_session(&r.phone).await;
-    let html = session
-        .get(app.url("/bookings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_of(&session, &app, "/bookings").await;
     let text = text_of(&html);
     assert!(
         text.contains("由于近期多次取消预约") && text.contains("12月8日"),
@@ -380,14 +366,7 @@ async fn repeated_cancellations_suspend_online_booking_until_a_date_the_page_nam
     );
     // Seven days later it has ended.
     app.set_now("2026-12-08T08:00:00+08:00");
-    let (_, login) = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            &json!({"phone": r.phone, "password": crate::helpers::PASSWORD}),
-        )
-        .await;
-    let token = login["token"].as_str().unwrap();
+    let token = &app.login(&r.phone).await;
     let (s, body) = app
         .post_json(
             "/api/v1/bookings",
@@ -407,14 +386,7 @@ async fn the_pages_join_accept_and_show_the_list_to_staff_masked() {
     let r = app.register_resident(7).await;
     let session = app.browser_session(&r.phone).await;
     // The booking page of a full slot offers 候补 for it.
-    let page = session
-        .get(app.url(&format!("/services/{item}/book?date={DAY}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(&session, &app, &format!("/services/{item}/book?date={DAY}")).await;
     assert!(page.contains("action=\"/waitlist\""), "a 候补 form");
     assert!(page.contains("<option value=\"09:00\">"));
     let r1 = post_form_with(
@@ -430,27 +402,13 @@ async fn the_pages_join_accept_and_show_the_list_to_staff_masked() {
     )
     .await;
     assert_eq!(r1.status().as_u16(), 303);
-    let list = session
-        .get(app.url("/bookings?waiting=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_of(&session, &app, "/bookings?waiting=1").await;
     assert!(text_of(&list).contains("排在第 1 位"), "{}", text_of(&list));
 
     // Staff see who waits, masked.
     let admin = app.staff(9, Role::Admin, None, None).await;
     let staff = app.browser_session(&admin.phone).await;
-    let html = staff
-        .get(app.url(&format!("/admin/waitlist?day={DAY}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_of(&staff, &app, &format!("/admin/waitlist?day={DAY}")).await;
     let text = text_of(&html);
     assert!(text.contains("候补中"), "{text}");
     assert!(!text.contains(&r.phone), "the phone is masked");
@@ -458,14 +416,7 @@ async fn the_pages_join_accept_and_show_the_list_to_staff_masked() {
 
     // The place frees; 我的预约 shows the offer and one button takes it.
     cancel(&app, &people[0], booked["code"].as_str().unwrap()).await;
-    let list = session
-        .get(app.url("/bookings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_of(&session, &app, "/bookings").await;
     let text = text_of(&list);
     assert!(
         text.contains("为您保留的名额") && text.contains("10:00 之前确认"),
@@ -490,33 +441,12 @@ async fn the_pages_join_accept_and_show_the_list_to_staff_masked() {
     assert_eq!(r2.status().as_u16(), 303);
     let location = r2.headers()["location"].to_str().unwrap().to_string();
     assert!(location.contains("?new=1"), "{location}");
-    let booking = session
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let booking = page_of(&session, &app, &location).await;
     assert!(text_of(&booking).contains("09:00–09:30"));
 
     // The statistics count the offer made and accepted.
-    let stats = staff
-        .get(app.url(&format!("/admin/stats?from={DAY}&to={DAY}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let figure = |id: &str| {
-        stats
-            .split(&format!("<li id=\"{id}\"><strong>"))
-            .nth(1)
-            .and_then(|s| s.split("</strong>").next())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let stats = page_of(&staff, &app, &format!("/admin/stats?from={DAY}&to={DAY}")).await;
+    let figure = |id: &str| figure_of(&stats, id);
     assert_eq!(figure("offers-made"), "1");
     assert_eq!(figure("offers-accepted"), "1");
     assert_eq!(figure("offers-expired"), "0");

@@ -159,16 +159,7 @@ async fn the_catalogue_is_readable_on_a_360_pixel_phone() {
 #[tokio::test]
 async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     let Some(b) = browser().await else { return };
-    let gateway = crate::helpers::SmsGateway::start(crate::helpers::Answer::Accept);
-    let start = chrono::DateTime::parse_from_rfc3339(crate::helpers::TEST_NOW)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let url = gateway.url.clone();
-    let app = crate::helpers::spawn_app_with(move |s| {
-        s.now = Some(start);
-        s.sms_webhook = Some(url);
-    })
-    .await;
+    let (gateway, app) = crate::helpers::spawn_app_with_gateway(crate::helpers::TEST_NOW).await;
     let c = &b.client;
 
     // Register with real name, ID number and phone.
@@ -253,7 +244,7 @@ async fn a_resident_registers_books_a_window_slot_and_sees_the_confirmation() {
     c.clone().close().await.unwrap();
 }
 
-async fn wait_for_path(c: &fantoccini::Client, path: &str) {
+pub(crate) async fn wait_for_path(c: &fantoccini::Client, path: &str) {
     for _ in 0..100 {
         if c.current_url().await.is_ok_and(|u| u.path() == path) {
             return;
@@ -347,7 +338,7 @@ async fn a_walk_in_takes_a_number_at_the_kiosk_and_the_board_calls_it() {
 }
 
 /// Types into the field with this id.
-async fn fill(c: &fantoccini::Client, id: &str, text: &str) {
+pub(crate) async fn fill(c: &fantoccini::Client, id: &str, text: &str) {
     c.find(Locator::Id(id))
         .await
         .unwrap()
@@ -357,17 +348,20 @@ async fn fill(c: &fantoccini::Client, id: &str, text: &str) {
 }
 
 /// Clicks the element, which must be on the page.
-async fn click(c: &fantoccini::Client, at: Locator<'_>) {
+pub(crate) async fn click(c: &fantoccini::Client, at: Locator<'_>) {
     c.find(at).await.unwrap().click().await.unwrap();
 }
 
 /// The text of the element, which must be on the page.
-async fn text(c: &fantoccini::Client, at: Locator<'_>) -> String {
+pub(crate) async fn text(c: &fantoccini::Client, at: Locator<'_>) -> String {
     c.find(at).await.unwrap().text().await.unwrap()
 }
 
 /// Waits (up to 10 s) for the element to be on the page.
-async fn appear(c: &fantoccini::Client, at: Locator<'_>) -> fantoccini::elements::Element {
+pub(crate) async fn appear(
+    c: &fantoccini::Client,
+    at: Locator<'_>,
+) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(at)
@@ -391,7 +385,7 @@ async fn book_the_first_free_slot(c: &fantoccini::Client) {
 }
 
 /// Signs in through the form, as a person would.
-async fn sign_in(c: &fantoccini::Client, app: &crate::helpers::TestApp, phone: &str) {
+pub(crate) async fn sign_in(c: &fantoccini::Client, app: &crate::helpers::TestApp, phone: &str) {
     c.goto(&app.url("/login")).await.unwrap();
     fill(c, "phone", phone).await;
     fill(c, "password", crate::helpers::PASSWORD).await;

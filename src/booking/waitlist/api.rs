@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::holds::Guard;
-use super::models::EntryStatus;
+use super::models::{Entry, EntryStatus};
 use super::service::{self, EntryView, JoinRequest};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
@@ -60,6 +60,16 @@ struct EntryJson {
 }
 
 impl EntryJson {
+    /// An entry with no offer standing (just joined, or left).
+    fn plain(conn: &mut DbConn, entry: Entry, position: i64, tz: Tz) -> AppResult<EntryJson> {
+        let view = EntryView {
+            entry,
+            hold: None,
+            position,
+        };
+        Self::of(conn, view, tz)
+    }
+
     fn of(conn: &mut DbConn, v: EntryView, tz: Tz) -> AppResult<EntryJson> {
         use crate::db::schema::windows;
         use diesel::prelude::*;
@@ -125,15 +135,7 @@ async fn join(
         .db
         .run(move |conn| -> AppResult<_> {
             let (entry, position) = service::join(conn, &req, now, tz)?;
-            EntryJson::of(
-                conn,
-                EntryView {
-                    entry,
-                    hold: None,
-                    position,
-                },
-                tz,
-            )
+            EntryJson::plain(conn, entry, position, tz)
         })
         .await?;
     Ok(HttpResponse::Created().json(json))
@@ -224,15 +226,7 @@ async fn leave(
         .db
         .run(move |conn| -> AppResult<_> {
             let entry = service::leave(conn, account, id, now, tz)?;
-            EntryJson::of(
-                conn,
-                EntryView {
-                    entry,
-                    hold: None,
-                    position: 0,
-                },
-                tz,
-            )
+            EntryJson::plain(conn, entry, 0, tz)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json))

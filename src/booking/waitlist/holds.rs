@@ -92,6 +92,38 @@ fn latest_hold(hall: &Hall, f: &Freed, tz: Tz) -> NaiveDateTime {
     clock::utc_of(local, tz)
 }
 
+/// Until when an offer made now may hold a place of `f`: the hall's hold
+/// time, never past the cut-off; `None` once the cut-off has passed.
+fn offer_until(hall: &Hall, f: &Freed, now: NaiveDateTime, tz: Tz) -> Option<NaiveDateTime> {
+    let latest = latest_hold(hall, f, tz);
+    (latest > now)
+        .then(|| latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes))))
+}
+
+/// Marks a waiting entry offered, only if it is still waiting (a
+/// conditional UPDATE: of two transactions offering places at once, one
+/// gets the entry and the other moves on). True when this one did.
+fn mark_offered(
+    conn: &mut DbConn,
+    entry: WaitlistEntryId,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        waitlist_entries::table
+            .find(entry)
+            .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str())),
+    )
+    .set((
+        waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
+        waitlist_entries::offered_at.eq(now),
+        waitlist_entries::offer_until.eq(until),
+        waitlist_entries::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Places freed in the caller's transaction: each offered, held or
 /// released.
 pub fn freed(
@@ -124,12 +156,10 @@ fn place_one(
     now: NaiveDateTime,
     tz: Tz,
 ) -> QueryResult<()> {
-    let latest = latest_hold(hall, f, tz);
-    if latest <= now {
+    let Some(until) = offer_until(hall, f, now, tz) else {
         repo::release_places(conn, f.window, f.day, f.start, 1)?;
         return Ok(());
-    }
-    let until = latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+    };
     for entry in candidates(conn, f)? {
         if offer(conn, &entry, f, hall, until, now, tz)? {
             return Ok(());
@@ -137,7 +167,13 @@ fn place_one(
     }
     let delay = Duration::minutes(i64::from(hall.release_delay_minutes));
     if cause != Cause::OfferEnded && delay > Duration::zero() {
-        insert_hold(conn, f, None, latest.min(now + delay), now)?;
+        insert_hold(
+            conn,
+            f,
+            None,
+            latest_hold(hall, f, tz).min(now + delay),
+            now,
+        )?;
     } else {
         repo::release_places(conn, f.window, f.day, f.start, 1)?;
     }
@@ -190,9 +226,9 @@ fn insert_hold(
         .get_result(conn)
 }
 
-/// Offers a held place to an entry if it is still waiting (a conditional
-/// UPDATE: two transactions freeing places at once cannot both take the
-/// same entry; the second moves on to the next). False when it was not.
+/// Offers a held place to an entry if it is still waiting (two
+/// transactions freeing places at once cannot both take the same entry;
+/// the second moves on to the next). False when it was not.
 fn offer(
     conn: &mut DbConn,
     entry: &Entry,
@@ -202,19 +238,7 @@ fn offer(
     now: NaiveDateTime,
     tz: Tz,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        waitlist_entries::table
-            .find(entry.id)
-            .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str())),
-    )
-    .set((
-        waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
-        waitlist_entries::offered_at.eq(now),
-        waitlist_entries::offer_until.eq(until),
-        waitlist_entries::updated_at.eq(now),
-    ))
-    .execute(conn)?;
-    if n != 1 {
+    if !mark_offered(conn, entry.id, until, now)? {
         return Ok(false);
     }
     insert_hold(conn, f, Some(entry.id), until, now)?;
@@ -325,22 +349,11 @@ pub fn give_delay_hold(
     tz: Tz,
 ) -> QueryResult<bool> {
     let f = Freed::of_hold(hold, hall.id);
-    let latest = latest_hold(hall, &f, tz);
-    let until = latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+    let Some(until) = offer_until(hall, &f, now, tz) else {
+        return Ok(false);
+    };
     for entry in candidates(conn, &f)? {
-        let n = diesel::update(
-            waitlist_entries::table
-                .find(entry.id)
-                .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str())),
-        )
-        .set((
-            waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
-            waitlist_entries::offered_at.eq(now),
-            waitlist_entries::offer_until.eq(until),
-            waitlist_entries::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-        if n != 1 {
+        if !mark_offered(conn, entry.id, until, now)? {
             continue;
         }
         let moved = diesel::update(
@@ -414,13 +427,10 @@ pub fn offer_free_places(
                     end: slot.end,
                     places: 1,
                 };
-                let latest = latest_hold(hall, &f, tz);
-                if latest <= now {
+                let Some(until) = offer_until(hall, &f, now, tz) else {
                     repo::release_places(conn, w.id, entry.day, slot.start, 1)?;
                     break;
-                }
-                let until =
-                    latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes)));
+                };
                 if offer(conn, &entry, &f, hall, until, now, tz)? {
                     made += 1;
                 } else {

@@ -118,7 +118,7 @@ impl Done {
                 (Some(d), true) => Done::Completed(d.outcome),
                 _ => Done::CompletedVisit,
             },
-            Action::TransferToWindow { .. } | Action::TransferToService { .. } => Done::Transferred,
+            Action::Transfer { .. } => Done::Transferred,
         }
     }
 }
