@@ -165,7 +165,7 @@ async fn save_hall_page(
             // in the same transaction as the change.
             let saved = audited(conn, &entry, now, |conn| {
                 let id = save_hall(conn, id, &form, today)?;
-                crate::booking::waitlist::holds::offer_free_places(conn, id, now, tz)?;
+                crate::booking::waitlist::fill::offer_free_places(conn, id, now, tz)?;
                 Ok::<_, HallError>(id)
             });
             Ok((saved, form, hall_repo::list_halls(conn)?))

@@ -103,7 +103,7 @@ async fn hours_save(
             let saved = audited(conn, &entry, now, |conn| match &week {
                 Ok(week) => {
                     write_week(conn, id, week)?;
-                    crate::booking::waitlist::holds::offer_free_places(conn, id, now, tz)?;
+                    crate::booking::waitlist::fill::offer_free_places(conn, id, now, tz)?;
                     Ok(())
                 }
                 Err(wd) => Err(HoursRefused::Day(*wd)),

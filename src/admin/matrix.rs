@@ -231,7 +231,7 @@ async fn matrix_save(
             Ok(audited(conn, &entry, now, |conn| {
                 let saved = save_matrix(conn, &items, &windows_shown, &wanted, &booked)?;
                 if let Some(hall) = hall {
-                    crate::booking::waitlist::holds::offer_free_places(conn, hall, now, tz)?;
+                    crate::booking::waitlist::fill::offer_free_places(conn, hall, now, tz)?;
                 }
                 Ok::<_, SaveError>(saved)
             }))

@@ -22,6 +22,7 @@ pub mod report;
 pub mod scope;
 pub mod stats;
 pub mod stats_csv;
+pub mod stats_items;
 pub mod stats_pages;
 pub mod svg;
 pub mod today;

@@ -15,9 +15,7 @@ use crate::booking::models::BookingStatus;
 use crate::cases::models::CaseStatus;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId};
-use crate::db::schema::{
-    bookings, cases, ratings, service_items, ticket_items, tickets, waitlist_entries,
-};
+use crate::db::schema::{bookings, cases, ratings, service_items, tickets};
 
 /// Upper bounds (minutes) of the wait-distribution bars; the last is open.
 pub const WAIT_BUCKETS: [i64; 8] = [5, 10, 15, 20, 30, 45, 60, i64::MAX];
@@ -44,7 +42,7 @@ macro_rules! scoped {
     }};
 }
 
-type Days = BTreeMap<NaiveDate, DayRow>;
+pub(crate) type Days = BTreeMap<NaiveDate, DayRow>;
 
 fn count_bookings(conn: &mut DbConn, f: &StatsFilter, days: &mut Days) -> QueryResult<()> {
     // Bookings by day and status.
@@ -113,118 +111,6 @@ fn count_tickets(conn: &mut DbConn, f: &StatsFilter, days: &mut Days) -> QueryRe
     }
 
     Ok((service_total, service_count))
-}
-
-/// Items given an outcome, by the ticket's day; and the visits of several
-/// items among the tickets.
-fn count_items(conn: &mut DbConn, f: &StatsFilter, days: &mut Days) -> QueryResult<i64> {
-    let mut q = ticket_items::table
-        .inner_join(tickets::table)
-        .filter(tickets::day.between(f.from, f.to))
-        .filter(ticket_items::decided_at.is_not_null())
-        .group_by(tickets::day)
-        .select((tickets::day, count_star()))
-        .into_boxed();
-    if let Some(h) = f.hall {
-        q = q.filter(tickets::hall_id.eq(h));
-    }
-    if let Some(d) = f.department {
-        q = q.filter(
-            ticket_items::service_id.eq_any(
-                service_items::table
-                    .filter(service_items::department_id.eq(d))
-                    .select(service_items::id),
-            ),
-        );
-    }
-    if let Some(s) = f.service {
-        q = q.filter(ticket_items::service_id.eq(s));
-    }
-    if let Some(w) = f.window {
-        q = q.filter(ticket_items::window_id.eq(w));
-    }
-    for (day, n) in q.load::<(NaiveDate, i64)>(conn)? {
-        if let Some(row) = days.get_mut(&day) {
-            row.items_served += n;
-        }
-    }
-    let mut multi = ticket_items::table
-        .inner_join(tickets::table)
-        .filter(tickets::day.between(f.from, f.to))
-        .filter(ticket_items::position.eq(2))
-        .into_boxed();
-    if let Some(h) = f.hall {
-        multi = multi.filter(tickets::hall_id.eq(h));
-    }
-    if let Some(d) = f.department {
-        multi = multi.filter(
-            tickets::service_id.eq_any(
-                service_items::table
-                    .filter(service_items::department_id.eq(d))
-                    .select(service_items::id),
-            ),
-        );
-    }
-    if let Some(s) = f.service {
-        multi = multi.filter(tickets::service_id.eq(s));
-    }
-    if let Some(w) = f.window {
-        multi = multi.filter(tickets::window_id.eq(w));
-    }
-    multi.count().get_result(conn)
-}
-
-/// Offers made from the waiting list and what came of them (`offered`
-/// false: every entry, by status).
-fn waitlist_by_status(
-    conn: &mut DbConn,
-    f: &StatsFilter,
-    offered: bool,
-) -> QueryResult<Vec<(String, i64)>> {
-    let mut q = waitlist_entries::table
-        .filter(waitlist_entries::day.between(f.from, f.to))
-        .group_by(waitlist_entries::status)
-        .select((waitlist_entries::status, count_star()))
-        .into_boxed();
-    if offered {
-        q = q.filter(waitlist_entries::offered_at.is_not_null());
-    }
-    if let Some(h) = f.hall {
-        q = q.filter(waitlist_entries::hall_id.eq(h));
-    }
-    if let Some(d) = f.department {
-        q = q.filter(
-            waitlist_entries::service_id.eq_any(
-                service_items::table
-                    .filter(service_items::department_id.eq(d))
-                    .select(service_items::id),
-            ),
-        );
-    }
-    if let Some(s) = f.service {
-        q = q.filter(waitlist_entries::service_id.eq(s));
-    }
-    q.load(conn)
-}
-
-fn count_waitlist(conn: &mut DbConn, f: &StatsFilter) -> QueryResult<WaitlistFigures> {
-    let mut w = WaitlistFigures {
-        joined: waitlist_by_status(conn, f, false)?
-            .iter()
-            .map(|(_, n)| n)
-            .sum(),
-        ..Default::default()
-    };
-    for (status, n) in waitlist_by_status(conn, f, true)? {
-        w.offered += n;
-        match status.as_str() {
-            "booked" => w.accepted += n,
-            "expired" => w.expired += n,
-            "cancelled" => w.declined += n,
-            _ => {}
-        }
-    }
-    Ok(w)
 }
 
 /// Waits by whole minute, sorted; their total and count; the histogram.
@@ -380,8 +266,8 @@ pub fn report(
     }
     count_bookings(conn, f, &mut days)?;
     let (service_total, service_count) = count_tickets(conn, f, &mut days)?;
-    let multi_item_visits = count_items(conn, f, &mut days)?;
-    let waitlist = count_waitlist(conn, f)?;
+    let multi_item_visits = super::stats_items::count_items(conn, f, &mut days)?;
+    let waitlist = super::stats_items::count_waitlist(conn, f)?;
     let w = waits(conn, f)?;
     let (case_rows, cases_overdue) = count_cases(conn, f, today)?;
     let grades = count_grades(conn, f, &day_start_utc)?;

@@ -43,6 +43,49 @@ pub(crate) async fn stats_csv(
     )
 }
 
+fn pair(ctx: &PageCtx, k: &str, v: String) -> Vec<String> {
+    vec![ctx.t(k), v]
+}
+
+/// The figures at the top of the page, in their order there.
+fn summary_rows(ctx: &PageCtx, r: &Report) -> Vec<Vec<String>> {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    vec![
+        vec![ctx.t("stats-figure"), ctx.t("stats-value")],
+        pair(ctx, "stats-bookings", r.bookings.to_string()),
+        pair(ctx, "stats-check-ins", r.check_ins.to_string()),
+        pair(ctx, "stats-walk-ins", r.walk_ins.to_string()),
+        pair(ctx, "stats-no-show-rate", pct(r.no_show_rate)),
+        pair(ctx, "stats-avg-wait", format!("{:.1}", r.avg_wait_minutes)),
+        pair(ctx, "stats-p90-wait", format!("{:.1}", r.p90_wait_minutes)),
+        pair(
+            ctx,
+            "stats-avg-service",
+            format!("{:.1}", r.avg_service_minutes),
+        ),
+        pair(ctx, "stats-satisfaction", pct(r.satisfaction_rate)),
+        pair(ctx, "stats-items-served", r.items_served.to_string()),
+        pair(
+            ctx,
+            "stats-multi-item-visits",
+            r.multi_item_visits.to_string(),
+        ),
+    ]
+}
+
+/// 候补: entries, offers and what came of them.
+fn waitlist_rows(ctx: &PageCtx, r: &Report) -> Vec<Vec<String>> {
+    let w = &r.waitlist;
+    vec![
+        vec![ctx.t("stats-figure"), ctx.t("stats-value")],
+        pair(ctx, "stats-waitlist-joined", w.joined.to_string()),
+        pair(ctx, "stats-waitlist-offered", w.offered.to_string()),
+        pair(ctx, "stats-waitlist-accepted", w.accepted.to_string()),
+        pair(ctx, "stats-waitlist-expired", w.expired.to_string()),
+        pair(ctx, "stats-waitlist-declined", w.declined.to_string()),
+    ]
+}
+
 /// One table of the statistics page as spreadsheet rows, header first.
 pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<String>> {
     let row = |cells: &[String]| cells.to_vec();
@@ -75,33 +118,8 @@ pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<Stri
             )
             .chain([pair("case-overdue", r.cases_overdue.to_string())])
             .collect(),
-        "summary" => vec![
-            row(&[ctx.t("stats-figure"), ctx.t("stats-value")]),
-            pair("stats-bookings", r.bookings.to_string()),
-            pair("stats-check-ins", r.check_ins.to_string()),
-            pair("stats-walk-ins", r.walk_ins.to_string()),
-            pair(
-                "stats-no-show-rate",
-                format!("{:.1}%", r.no_show_rate * 100.0),
-            ),
-            pair("stats-avg-wait", format!("{:.1}", r.avg_wait_minutes)),
-            pair("stats-p90-wait", format!("{:.1}", r.p90_wait_minutes)),
-            pair("stats-avg-service", format!("{:.1}", r.avg_service_minutes)),
-            pair(
-                "stats-satisfaction",
-                format!("{:.1}%", r.satisfaction_rate * 100.0),
-            ),
-            pair("stats-items-served", r.items_served.to_string()),
-            pair("stats-multi-item-visits", r.multi_item_visits.to_string()),
-        ],
-        "waitlist" => vec![
-            row(&[ctx.t("stats-figure"), ctx.t("stats-value")]),
-            pair("stats-waitlist-joined", r.waitlist.joined.to_string()),
-            pair("stats-waitlist-offered", r.waitlist.offered.to_string()),
-            pair("stats-waitlist-accepted", r.waitlist.accepted.to_string()),
-            pair("stats-waitlist-expired", r.waitlist.expired.to_string()),
-            pair("stats-waitlist-declined", r.waitlist.declined.to_string()),
-        ],
+        "summary" => summary_rows(ctx, r),
+        "waitlist" => waitlist_rows(ctx, r),
         _ => std::iter::once(
             [
                 "stats-date",

@@ -77,6 +77,79 @@ fn days_with_entries(
         .load(conn)
 }
 
+/// One list per item with entries that day, in the order they joined.
+fn item_lists(
+    conn: &mut DbConn,
+    ctx: &PageCtx,
+    tz: chrono_tz::Tz,
+    items: &[(ServiceId, String)],
+    entries: &[(Entry, String, String)],
+) -> QueryResult<Vec<ItemList>> {
+    let mut lists = Vec::new();
+    for (id, item) in items {
+        let mine: Vec<&(Entry, String, String)> = entries
+            .iter()
+            .filter(|(e, _, _)| e.service_id == *id)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut rows = Vec::new();
+        for (i, (e, name, phone)) in mine.iter().enumerate() {
+            rows.push(EntryRow {
+                order: i + 1,
+                name: mask_name(name),
+                phone: mask_phone(phone),
+                slot: e
+                    .start_time
+                    .map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_else(|| ctx.t("waitlist-any-slot")),
+                status: e.status.as_str(),
+                status_label: ctx.t(&format!("waitlist-status-{}", e.status.as_str())),
+                joined: format_local(e.created_at, tz),
+                offer: offer_text(conn, ctx, tz, e)?,
+            });
+        }
+        lists.push(ItemList {
+            item: item.clone(),
+            waiting: mine
+                .iter()
+                .filter(|(e, _, _)| e.status == EntryStatus::Waiting)
+                .count(),
+            rows,
+        });
+    }
+    Ok(lists)
+}
+
+/// "09:00 · 12号窗口 · 保留到 …" for an entry's standing offer.
+fn offer_text(
+    conn: &mut DbConn,
+    ctx: &PageCtx,
+    tz: chrono_tz::Tz,
+    e: &Entry,
+) -> QueryResult<String> {
+    if e.status != EntryStatus::Offered {
+        return Ok(String::new());
+    }
+    let held: Option<(chrono::NaiveTime, i32, chrono::NaiveDateTime)> = place_holds::table
+        .inner_join(windows::table)
+        .filter(place_holds::entry_id.eq(e.id))
+        .select((place_holds::start_time, windows::number, place_holds::until))
+        .first(conn)
+        .optional()?;
+    Ok(held
+        .map(|(start, window, until)| {
+            format!(
+                "{} · {} · {}",
+                start.format("%H:%M"),
+                ctx.tn("service-window-number", window),
+                ctx.tv("admin-waitlist-held-until", &format_local(until, tz))
+            )
+        })
+        .unwrap_or_default())
+}
+
 #[get("/admin/waitlist")]
 async fn waitlist_page(
     state: web::Data<AppState>,
@@ -118,65 +191,7 @@ async fn waitlist_page(
                 .order(waitlist_entries::id)
                 .select((Entry::as_select(), accounts::name, accounts::phone))
                 .load(conn)?;
-            let mut lists: Vec<ItemList> = Vec::new();
-            for (id, item) in &items {
-                let mine: Vec<&(Entry, String, String)> = entries
-                    .iter()
-                    .filter(|(e, _, _)| e.service_id == *id)
-                    .collect();
-                if mine.is_empty() {
-                    continue;
-                }
-                let mut rows = Vec::new();
-                for (i, (e, name, phone)) in mine.iter().enumerate() {
-                    let offer = match e.status {
-                        EntryStatus::Offered => {
-                            let held: Option<(chrono::NaiveTime, i32, chrono::NaiveDateTime)> =
-                                place_holds::table
-                                    .inner_join(windows::table)
-                                    .filter(place_holds::entry_id.eq(e.id))
-                                    .select((
-                                        place_holds::start_time,
-                                        windows::number,
-                                        place_holds::until,
-                                    ))
-                                    .first(conn)
-                                    .optional()?;
-                            held.map(|(start, window, until)| {
-                                format!(
-                                    "{} · {} · {}",
-                                    start.format("%H:%M"),
-                                    ctx.tn("service-window-number", window),
-                                    ctx.tv("admin-waitlist-held-until", &format_local(until, tz))
-                                )
-                            })
-                            .unwrap_or_default()
-                        }
-                        _ => String::new(),
-                    };
-                    rows.push(EntryRow {
-                        order: i + 1,
-                        name: mask_name(name),
-                        phone: mask_phone(phone),
-                        slot: e
-                            .start_time
-                            .map(|t| t.format("%H:%M").to_string())
-                            .unwrap_or_else(|| ctx.t("waitlist-any-slot")),
-                        status: e.status.as_str(),
-                        status_label: ctx.t(&format!("waitlist-status-{}", e.status.as_str())),
-                        joined: format_local(e.created_at, tz),
-                        offer,
-                    });
-                }
-                lists.push(ItemList {
-                    item: item.clone(),
-                    waiting: mine
-                        .iter()
-                        .filter(|(e, _, _)| e.status == EntryStatus::Waiting)
-                        .count(),
-                    rows,
-                });
-            }
+            let lists = item_lists(conn, &ctx, tz, &items, &entries)?;
             Ok(WaitlistPage {
                 hall: hall.name,
                 day: day.to_string(),

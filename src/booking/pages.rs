@@ -61,14 +61,7 @@ pub(crate) fn book_page(
     resched: Option<BookingView>,
 ) -> Result<BookPage, AppError> {
     let (now, tz) = (state.clock.now_utc(), state.tz());
-    let offer = match Offer::load_visit(conn, services, now, tz) {
-        Ok(o) => o,
-        // An item added by hand that does not fit: back to the first alone.
-        Err(BookingError::InvalidItems) if services.len() > 1 => {
-            Offer::load_visit(conn, &services[..1], now, tz)?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let offer = offer_for(conn, services, now, tz)?;
     let ids = offer.ids();
     let days = offer.schedule.bookable_days();
     let chosen = date
@@ -84,18 +77,11 @@ pub(crate) fn book_page(
         Some(b) => format!("/bookings/{}/reschedule", b.code),
         None => "/bookings".to_string(),
     };
-    // 候补 for a single item when a slot (or the whole day) is full.
-    let full: Vec<&(super::slots::Slot, i32)> = slots.iter().filter(|(_, n)| *n == 0).collect();
-    let waitlist = (resched.is_none() && ids.len() == 1 && !full.is_empty()).then(|| {
-        let mut options = Vec::new();
-        if full.len() == slots.len() {
-            options.push((String::new(), ctx.t("waitlist-any-slot")));
-        }
-        for (s, _) in &full {
-            options.push((hhmm(s.start), format!("{}–{}", hhmm(s.start), hhmm(s.end))));
-        }
-        options
-    });
+    let waitlist = if resched.is_none() && ids.len() == 1 {
+        waitlist_choices(&ctx, &slots)
+    } else {
+        Vec::new()
+    };
     let companions = if resched.is_none() {
         items::companions(conn, &ids, true)?
     } else {
@@ -110,16 +96,9 @@ pub(crate) fn book_page(
         } else {
             String::new()
         },
-        days: days
-            .iter()
-            .map(|d| DayOption {
-                value: d.to_string(),
-                label: date_label(ctx.lang, *d),
-                selected: Some(*d) == chosen,
-            })
-            .collect(),
+        days: day_options(&ctx, &days, chosen),
         date: chosen.map(|d| d.to_string()).unwrap_or_default(),
-        day_full: !slots.is_empty() && full.len() == slots.len(),
+        day_full: !slots.is_empty() && slots.iter().all(|(_, n)| *n == 0),
         slots: slots
             .iter()
             .map(|(s, remaining)| SlotOption {
@@ -128,7 +107,7 @@ pub(crate) fn book_page(
                 remaining: *remaining,
             })
             .collect(),
-        waitlist: waitlist.unwrap_or_default(),
+        waitlist,
         hall_name: hall.name.clone(),
         materials: items::combined_materials(conn, &ids)?,
         companions: companions.into_iter().map(|c| (c.id.0, c.name)).collect(),
@@ -145,6 +124,50 @@ pub(crate) fn book_page(
         rescheduling: resched,
         ctx,
     })
+}
+
+/// The visit's offer; items added by hand that do not make a visit
+/// (another hall's, too many) leave the first item alone.
+fn offer_for(
+    conn: &mut DbConn,
+    services: &[ServiceId],
+    now: chrono::NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> Result<Offer, AppError> {
+    match Offer::load_visit(conn, services, now, tz) {
+        Err(BookingError::InvalidItems) if services.len() > 1 => {
+            Ok(Offer::load_visit(conn, &services[..1], now, tz)?)
+        }
+        other => Ok(other?),
+    }
+}
+
+fn day_options(ctx: &PageCtx, days: &[NaiveDate], chosen: Option<NaiveDate>) -> Vec<DayOption> {
+    days.iter()
+        .map(|d| DayOption {
+            value: d.to_string(),
+            label: date_label(ctx.lang, *d),
+            selected: Some(*d) == chosen,
+        })
+        .collect()
+}
+
+/// 候补 choices when a slot or the whole day is full: any slot of a full
+/// day, and each full slot; none while every slot has room.
+fn waitlist_choices(ctx: &PageCtx, slots: &[(super::slots::Slot, i32)]) -> Vec<(String, String)> {
+    let full: Vec<&super::slots::Slot> = slots
+        .iter()
+        .filter(|(_, n)| *n == 0)
+        .map(|(s, _)| s)
+        .collect();
+    let mut options = Vec::new();
+    if !full.is_empty() && full.len() == slots.len() {
+        options.push((String::new(), ctx.t("waitlist-any-slot")));
+    }
+    for s in full {
+        options.push((hhmm(s.start), format!("{}–{}", hhmm(s.start), hhmm(s.end))));
+    }
+    options
 }
 
 #[get("/services/{id}/book")]

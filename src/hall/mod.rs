@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod edit;
+pub mod form;
 pub mod hours;
 pub mod labels;
 pub mod models;

@@ -12,14 +12,15 @@ pub use super::action::{Accepted, Action, ActionInput, Decided, Decision, Decisi
 use super::error::QueueError;
 use super::events::HallEvent;
 use super::machine::{self, Move};
-use super::models::{Outcome, Ticket, TicketStatus, strs};
+use super::models::{Ticket, TicketStatus, strs};
+use super::outcomes::{At, finish, join_notes, record_outcomes};
+pub use super::outcomes::{missing_materials, missing_materials_of};
+use super::transfer;
 use super::{estimates, issue, staffing};
 use crate::booking::repo as booking_repo;
-use crate::catalog::models::{ServiceItem, Window};
-use crate::db::ids::{AccountId, ServiceId, TicketId, WindowId};
-use crate::db::schema::{
-    service_items, ticket_missing_materials, tickets, window_services, windows, zones,
-};
+use crate::catalog::models::Window;
+use crate::db::ids::{AccountId, TicketId, WindowId};
+use crate::db::schema::{tickets, windows, zones};
 use crate::db::{DbConn, write_transaction};
 
 /// The most a ticket is called (the first call and two recalls).
@@ -143,6 +144,25 @@ pub fn call_next(
     })
 }
 
+/// Calls the ticket at the window again (at most [`MAX_CALLS`] in all).
+fn recall(
+    conn: &mut DbConn,
+    t: &Ticket,
+    window: &Window,
+    now: NaiveDateTime,
+) -> Result<HallEvent, QueueError> {
+    if t.call_count >= MAX_CALLS {
+        return Err(QueueError::TooManyCalls);
+    }
+    diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::call_count.eq(t.call_count + 1),
+            tickets::called_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(call_event(conn, t, window, now)?)
+}
+
 /// Applies a clerk's action to a ticket at their window; a move the
 /// ticket's state forbids is `IllegalMove` (409).
 pub fn act(
@@ -167,18 +187,7 @@ pub fn act(
         let mut accepted = Vec::new();
         let mut note = String::new();
         match &action {
-            Action::Recall => {
-                if t.call_count >= MAX_CALLS {
-                    return Err(QueueError::TooManyCalls);
-                }
-                diesel::update(tickets::table.find(t.id))
-                    .set((
-                        tickets::call_count.eq(t.call_count + 1),
-                        tickets::called_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                events.push(call_event(conn, &t, &window, now)?);
-            }
+            Action::Recall => events.push(recall(conn, &t, &window, now)?),
             Action::Start => {
                 diesel::update(tickets::table.find(t.id))
                     .set(tickets::started_at.eq(now))
@@ -193,12 +202,7 @@ pub fn act(
                 decisions,
                 phone_last4,
             } => {
-                let here = At {
-                    window: &window,
-                    clerk,
-                    phone_last4,
-                    now,
-                };
+                let here = At::new(&window, clerk, phone_last4, now);
                 (note, accepted) = record_outcomes(conn, &t, decisions, true, &here)?;
                 finish(conn, &t, now)?;
             }
@@ -207,30 +211,9 @@ pub fn act(
                 done,
                 phone_last4,
             } => {
-                let here = At {
-                    window: &window,
-                    clerk,
-                    phone_last4,
-                    now,
-                };
+                let here = At::new(&window, clerk, phone_last4, now);
                 (note, accepted) = record_outcomes(conn, &t, done, false, &here)?;
-                let remaining = remaining_items(conn, &t)?;
-                let sent_to = match *to {
-                    Destination::Window(number) => {
-                        let target = transfer_window(conn, &t, &window, number, &remaining)?;
-                        send_on(conn, &t, Some(target.id), remaining[0])?;
-                        target.number.to_string()
-                    }
-                    Destination::Item(service) => {
-                        let [from] = remaining[..] else {
-                            return Err(QueueError::Invalid("choose_window"));
-                        };
-                        let item = transfer_item(conn, &t, from, service)?;
-                        super::items::replace(conn, t.id, from, item.id)?;
-                        send_on(conn, &t, None, item.id)?;
-                        item.code
-                    }
-                };
+                let sent_to = transfer::send(conn, &t, &window, *to)?;
                 note = join_notes(&note, &format!("→ {sent_to}"));
                 events.push(HallEvent::Queue { hall_id: t.hall_id });
             }
@@ -252,254 +235,4 @@ pub fn act(
             accepted,
         })
     })
-}
-
-fn join_notes(a: &str, b: &str) -> String {
-    if a.is_empty() {
-        b.to_string()
-    } else {
-        format!("{a}；{b}")
-    }
-}
-
-/// Where and by whom outcomes are recorded.
-struct At<'a> {
-    window: &'a Window,
-    clerk: AccountId,
-    phone_last4: &'a str,
-    now: NaiveDateTime,
-}
-
-/// The items a ticket still waits for, in order (at least one: a ticket
-/// whose items are all decided is complete, not transferred).
-fn remaining_items(conn: &mut DbConn, t: &Ticket) -> Result<Vec<ServiceId>, QueueError> {
-    let left = super::items::undecided_of(conn, &[t.id])?
-        .remove(&t.id)
-        .unwrap_or_default();
-    if left.is_empty() {
-        return Err(QueueError::Invalid("nothing_to_transfer"));
-    }
-    Ok(left)
-}
-
-/// Records the clerk's outcome for each undecided item the decisions name
-/// (with `require_all`, every undecided item must have one): 补正 with its
-/// missing materials as rows, 不予受理 with its reason; each 受理 is an
-/// application whose case the caller opens. Returns the history's note and
-/// the accepted applications.
-fn record_outcomes(
-    conn: &mut DbConn,
-    t: &Ticket,
-    decisions: &Decisions,
-    require_all: bool,
-    at: &At,
-) -> Result<(String, Vec<Accepted>), QueueError> {
-    let all = super::items::named(conn, t.id)?;
-    let undecided: Vec<&(super::items::TicketItem, String)> =
-        all.iter().filter(|(i, _)| i.decided_at.is_none()).collect();
-    if decisions
-        .each
-        .iter()
-        .any(|(s, _)| !undecided.iter().any(|(i, _)| i.service_id == *s))
-    {
-        return Err(QueueError::Invalid("unknown_item"));
-    }
-    let several = all.len() > 1;
-    let mut notes = Vec::new();
-    let mut accepted = Vec::new();
-    for (item, name) in undecided {
-        let Some(d) = decisions.for_item(item.service_id) else {
-            if require_all {
-                return Err(QueueError::Invalid("outcome_required"));
-            }
-            continue;
-        };
-        let note = match d.outcome {
-            Outcome::Incomplete if d.missing.is_empty() => {
-                return Err(QueueError::Invalid("missing_materials_required"));
-            }
-            Outcome::Refused if d.reason.is_empty() => {
-                return Err(QueueError::Invalid("reason_required"));
-            }
-            Outcome::Incomplete => d.missing.join("、"),
-            Outcome::Refused => d.reason.clone(),
-            _ => String::new(),
-        };
-        let kept = if d.outcome == Outcome::Refused {
-            d.reason.as_str()
-        } else {
-            ""
-        };
-        if !super::items::decide(
-            conn,
-            t.id,
-            item.service_id,
-            d.outcome,
-            kept,
-            at.window.id,
-            at.now,
-        )? {
-            return Err(QueueError::IllegalMove(t.status.as_str()));
-        }
-        if d.outcome == Outcome::Incomplete {
-            for (i, material) in d.missing.iter().enumerate() {
-                diesel::insert_into(ticket_missing_materials::table)
-                    .values((
-                        ticket_missing_materials::ticket_id.eq(t.id),
-                        ticket_missing_materials::service_id.eq(item.service_id),
-                        ticket_missing_materials::position.eq(i as i32 + 1),
-                        ticket_missing_materials::name.eq(material),
-                    ))
-                    .execute(conn)?;
-            }
-        }
-        if d.outcome == Outcome::Accepted {
-            accepted.push(Accepted {
-                ticket: t.id,
-                service: item.service_id,
-                phone_last4: at.phone_last4.to_string(),
-                clerk: at.clerk,
-            });
-        }
-        let line = match (several, note.is_empty()) {
-            (false, _) => note,
-            (true, true) => format!("{name}：{}", d.outcome.as_str()),
-            (true, false) => format!("{name}：{note}"),
-        };
-        if !line.is_empty() {
-            notes.push(line);
-        }
-    }
-    Ok((notes.join("；"), accepted))
-}
-
-/// The visit is over at this window: the ticket keeps the first item's
-/// outcome as its own (each item's stays on its row) and its service time.
-fn finish(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> Result<(), QueueError> {
-    let first = super::items::of(conn, t.id)?.into_iter().next();
-    let (outcome, note) = match &first {
-        Some(i) => (i.outcome.clone(), i.outcome_note.clone()),
-        None => (None, String::new()),
-    };
-    diesel::update(tickets::table.find(t.id))
-        .set((
-            tickets::finished_at.eq(now),
-            tickets::outcome.eq(outcome),
-            tickets::outcome_note.eq(note),
-            tickets::service_seconds
-                .eq(t.started_at.map(|s| (now - s).num_seconds().max(0) as i32)),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The missing materials recorded for one item of a ticket, in order.
-pub fn missing_materials_of(
-    conn: &mut DbConn,
-    ticket: TicketId,
-    service: ServiceId,
-) -> QueryResult<Vec<String>> {
-    ticket_missing_materials::table
-        .filter(ticket_missing_materials::ticket_id.eq(ticket))
-        .filter(ticket_missing_materials::service_id.eq(service))
-        .order(ticket_missing_materials::position)
-        .select(ticket_missing_materials::name)
-        .load(conn)
-}
-
-/// The missing materials recorded for a ticket (its 补正 notice), in order.
-pub fn missing_materials(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Vec<String>> {
-    ticket_missing_materials::table
-        .filter(ticket_missing_materials::ticket_id.eq(ticket))
-        .order((
-            ticket_missing_materials::service_id,
-            ticket_missing_materials::position,
-        ))
-        .select(ticket_missing_materials::name)
-        .load(conn)
-}
-
-/// The window a ticket may be sent to: active, serving its item, not this
-/// one, and staffed (a ticket sent to an empty window would wait forever).
-fn transfer_window(
-    conn: &mut DbConn,
-    t: &Ticket,
-    from: &Window,
-    number: i32,
-    items: &[ServiceId],
-) -> Result<Window, QueueError> {
-    let target: Window = windows::table
-        .filter(
-            windows::hall_id
-                .eq(t.hall_id)
-                .and(windows::number.eq(number))
-                .and(windows::active.eq(true)),
-        )
-        .select(Window::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(QueueError::Invalid("unknown_window"))?;
-    let serves: i64 = window_services::table
-        .filter(
-            window_services::window_id
-                .eq(target.id)
-                .and(window_services::service_id.eq_any(items)),
-        )
-        .count()
-        .get_result(conn)?;
-    if serves != items.len() as i64 || target.id == from.id {
-        return Err(QueueError::Invalid("window_cannot_serve"));
-    }
-    if target.current_clerk_id.is_none() {
-        return Err(QueueError::WindowNotStaffed);
-    }
-    Ok(target)
-}
-
-/// The item a ticket may be re-assigned to (in place of `from`, its one
-/// undecided item): another active item of the hall that some staffed
-/// window serves.
-fn transfer_item(
-    conn: &mut DbConn,
-    t: &Ticket,
-    from: ServiceId,
-    service: ServiceId,
-) -> Result<ServiceItem, QueueError> {
-    let item: ServiceItem = service_items::table
-        .find(service)
-        .filter(
-            service_items::hall_id
-                .eq(t.hall_id)
-                .and(service_items::active.eq(true)),
-        )
-        .select(ServiceItem::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(QueueError::Invalid("unknown_service"))?;
-    if service == from {
-        return Err(QueueError::Invalid("same_service"));
-    }
-    if staffing::staffed_windows_for(conn, item.id)? == 0 {
-        return Err(QueueError::ServiceNotStaffed);
-    }
-    Ok(item)
-}
-
-/// Sends a ticket on, keeping its place (its `queue_since` is unchanged).
-fn send_on(
-    conn: &mut DbConn,
-    t: &Ticket,
-    target: Option<WindowId>,
-    service: ServiceId,
-) -> QueryResult<()> {
-    diesel::update(tickets::table.find(t.id))
-        .set((
-            tickets::window_id.eq(None::<WindowId>),
-            tickets::clerk_id.eq(None::<AccountId>),
-            tickets::target_window_id.eq(target),
-            tickets::service_id.eq(service),
-            tickets::call_count.eq(0),
-        ))
-        .execute(conn)?;
-    Ok(())
 }

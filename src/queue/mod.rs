@@ -18,5 +18,7 @@ pub mod kiosk;
 pub mod machine;
 pub mod models;
 pub mod order;
+pub mod outcomes;
 pub mod staffing;
+pub mod transfer;
 pub mod walk_in;

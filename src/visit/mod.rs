@@ -7,5 +7,6 @@
 
 pub mod api;
 pub mod pages;
+pub mod tracking;
 pub mod views;
 pub mod waiting;

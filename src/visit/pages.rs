@@ -1,26 +1,24 @@
-//! The resident's pages of a visit: my bookings, one booking (QR code,
-//! what came of it, the case, the rating form), its print view and calendar
-//! file, cancelling (which asks first), and public tracking.
+//! The resident's pages of a visit: my bookings (with the waiting list),
+//! one booking (QR code, what came of it, the case, the rating form), its
+//! print view and calendar file, and cancelling (which asks first).
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::views::*;
 use super::waiting::{suspension_line, waitlist_error_key, waitlist_rows};
 use crate::accounts::Identity;
 use crate::accounts::models::Role;
-use crate::accounts::validate;
 use crate::booking::models::BookingStatus;
 use crate::booking::pages::booking_error_message;
 use crate::booking::service::{self, BookingError, Schedule};
-use crate::booking::{code, ics, repo, track};
+use crate::booking::{code, ics, repo};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::notify::views::MessageView;
 use crate::notify::{MessageKind, outbox};
 use crate::web::forms::{private_page, see_other};
-use crate::web::throttle::{Bucket, caller_key};
 use crate::web::{AppState, PageCtx};
 
 const RESIDENT: &[Role] = &[Role::Resident];
@@ -309,109 +307,6 @@ async fn cancel_booking(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct TrackQuery {
-    code: Option<String>,
-    phone_last4: Option<String>,
-    rated: Option<String>,
-    rating_error: Option<String>,
-}
-
-#[get("/track")]
-async fn track_page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    ctx: PageCtx,
-    q: web::Query<TrackQuery>,
-) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let mut page = TrackPage {
-        grades: grades(ctx.lang),
-        rate_action: "/track/rate".to_string(),
-        rate_hidden: Vec::new(),
-        notice: if q.rated.is_some() {
-            ctx.t("rating-thanks")
-        } else {
-            String::new()
-        },
-        code: q
-            .code
-            .clone()
-            .unwrap_or_default()
-            .chars()
-            .take(20)
-            .collect(),
-        last4: q
-            .phone_last4
-            .clone()
-            .unwrap_or_default()
-            .chars()
-            .take(4)
-            .collect(),
-        error: String::new(),
-        found: None,
-        ctx,
-    };
-    let (Some(raw_code), Some(raw_last4)) = (q.code, q.phone_last4) else {
-        return private_page(StatusCode::OK, &page);
-    };
-    if !state.throttle.allow(Bucket::Lookup, &caller_key(&req)) {
-        return Err(AppError::TooManyRequests);
-    }
-    let (code, last4) = match (
-        code::normalise(&raw_code),
-        validate::phone_last4(&raw_last4),
-    ) {
-        (Some(c), Ok(l)) => (c, l),
-        (None, _) => {
-            page.error = page.ctx.t("track-bad-code");
-            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-        (_, Err(k)) => {
-            page.error = page.ctx.t(k);
-            return private_page(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-    };
-    let lang = page.ctx.lang;
-    let (now, tz) = (state.clock.now_utc(), state.tz());
-    if let Some(key) = q
-        .rating_error
-        .as_deref()
-        .filter(|k| k.starts_with("rating-error-"))
-    {
-        page.error = page.ctx.t(key);
-    }
-    let found = state
-        .db
-        .run(move |conn| -> AppResult<_> {
-            match track::find(conn, &code, &last4)? {
-                Some(t) => Ok(Some(TrackResult {
-                    name: t.masked_name,
-                    b: booking_view(conn, &t.booking, lang)?,
-                    visit: Visit::load(conn, &t.booking, lang, tz, now)?,
-                    code,
-                    last4,
-                })),
-                None => Ok(None),
-            }
-        })
-        .await?;
-    match found {
-        Some(f) => {
-            page.rate_hidden = vec![
-                ("code".to_string(), f.code.clone()),
-                ("phone_last4".to_string(), f.last4.clone()),
-            ];
-            page.found = Some(f);
-            private_page(StatusCode::OK, &page)
-        }
-        None => {
-            page.error = page.ctx.t("track-not-found");
-            private_page(StatusCode::NOT_FOUND, &page)
-        }
-    }
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(bookings_page)
         .service(print_page)
@@ -419,5 +314,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cancel_confirm)
         .service(cancel_booking)
         .service(booking_page)
-        .service(track_page);
+        .service(super::tracking::track_page);
 }

@@ -12,6 +12,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
+pub use super::guard::{Guard, after_commit};
+
 use super::models::{Entry, EntryStatus, Hold};
 use crate::booking::models::Booking;
 use crate::booking::repo;
@@ -23,23 +25,6 @@ use crate::hall::models::Hall;
 use crate::notify::MessageKind;
 use crate::notify::models::NewMessage;
 use crate::notify::outbox;
-
-/// Whether freed places are guarded. Always `On`, except in the control
-/// run of the race tests (`Settings::race_control`, never read from the
-/// environment): there a freed place is released at once and offered after
-/// the commit by a read, a wait and an unconditional write — what an
-/// unguarded system does — so that the tests can show they would catch it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Guard {
-    On,
-    Off(std::time::Duration),
-}
-
-impl Guard {
-    pub fn of(settings: &crate::config::Settings) -> Guard {
-        settings.race_control.map_or(Guard::On, Guard::Off)
-    }
-}
 
 /// What freed the place: a resident's cancellation or move (the release
 /// delay applies), or an offer that ended (passed on at once).
@@ -87,14 +72,19 @@ impl Freed {
 
 /// The latest instant an offer may hold a place: the cancel cut-off before
 /// its slot (after it, a booking could no longer be cancelled either).
-fn latest_hold(hall: &Hall, f: &Freed, tz: Tz) -> NaiveDateTime {
+pub(crate) fn latest_hold(hall: &Hall, f: &Freed, tz: Tz) -> NaiveDateTime {
     let local = f.day.and_time(f.start) - Duration::minutes(i64::from(hall.cancel_cutoff_minutes));
     clock::utc_of(local, tz)
 }
 
 /// Until when an offer made now may hold a place of `f`: the hall's hold
 /// time, never past the cut-off; `None` once the cut-off has passed.
-fn offer_until(hall: &Hall, f: &Freed, now: NaiveDateTime, tz: Tz) -> Option<NaiveDateTime> {
+pub(crate) fn offer_until(
+    hall: &Hall,
+    f: &Freed,
+    now: NaiveDateTime,
+    tz: Tz,
+) -> Option<NaiveDateTime> {
     let latest = latest_hold(hall, f, tz);
     (latest > now)
         .then(|| latest.min(now + Duration::minutes(i64::from(hall.waitlist_hold_minutes))))
@@ -103,7 +93,7 @@ fn offer_until(hall: &Hall, f: &Freed, now: NaiveDateTime, tz: Tz) -> Option<Nai
 /// Marks a waiting entry offered, only if it is still waiting (a
 /// conditional UPDATE: of two transactions offering places at once, one
 /// gets the entry and the other moves on). True when this one did.
-fn mark_offered(
+pub(crate) fn mark_offered(
     conn: &mut DbConn,
     entry: WaitlistEntryId,
     until: NaiveDateTime,
@@ -182,7 +172,7 @@ fn place_one(
 
 /// Waiting entries that a freed place fits, longest-waiting first: the
 /// place's day, an item its window serves, and any slot or this one.
-fn candidates(conn: &mut DbConn, f: &Freed) -> QueryResult<Vec<Entry>> {
+pub(crate) fn candidates(conn: &mut DbConn, f: &Freed) -> QueryResult<Vec<Entry>> {
     waitlist_entries::table
         .filter(waitlist_entries::hall_id.eq(f.hall))
         .filter(waitlist_entries::day.eq(f.day))
@@ -205,7 +195,7 @@ fn candidates(conn: &mut DbConn, f: &Freed) -> QueryResult<Vec<Entry>> {
         .load(conn)
 }
 
-fn insert_hold(
+pub(crate) fn insert_hold(
     conn: &mut DbConn,
     f: &Freed,
     entry: Option<WaitlistEntryId>,
@@ -229,7 +219,7 @@ fn insert_hold(
 /// Offers a held place to an entry if it is still waiting (two
 /// transactions freeing places at once cannot both take the same entry;
 /// the second moves on to the next). False when it was not.
-fn offer(
+pub(crate) fn offer(
     conn: &mut DbConn,
     entry: &Entry,
     f: &Freed,
@@ -248,7 +238,7 @@ fn offer(
 
 /// The `waitlist_offer` text, written into the outbox in the offer's own
 /// transaction.
-fn send_offer(
+pub(crate) fn send_offer(
     conn: &mut DbConn,
     entry: &Entry,
     f: &Freed,
@@ -374,111 +364,4 @@ pub fn give_delay_hold(
         return Ok(true);
     }
     Ok(false)
-}
-
-/// Places that are free in a hall's slots go to its waiting entries,
-/// longest-waiting first, inside the caller's transaction: after a capacity
-/// raise, longer opening hours or a window newly serving an item. Returns
-/// the offers made.
-pub fn offer_free_places(
-    conn: &mut DbConn,
-    hall: HallId,
-    now: NaiveDateTime,
-    tz: Tz,
-) -> QueryResult<usize> {
-    let Some(hall) = crate::hall::repo::find_hall(conn, hall)? else {
-        return Ok(0);
-    };
-    let hall = &hall;
-    let today = clock::local(now, tz).date();
-    let waiting: Vec<Entry> = waitlist_entries::table
-        .filter(waitlist_entries::hall_id.eq(hall.id))
-        .filter(waitlist_entries::day.ge(today))
-        .filter(waitlist_entries::status.eq(EntryStatus::Waiting.as_str()))
-        .order(waitlist_entries::id)
-        .select(Entry::as_select())
-        .load(conn)?;
-    let mut made = 0;
-    for entry in waiting {
-        use crate::booking::error::BookingError;
-        let visit = match crate::booking::service::Offer::load(conn, entry.service_id, now, tz) {
-            Ok(v) => v,
-            Err(BookingError::Db(f)) => return Err(f.0),
-            // An item no longer offered: its entries wait for nothing.
-            Err(_) => continue,
-        };
-        let Some(open) = visit.availability(conn, entry.day)? else {
-            continue;
-        };
-        let slot = open
-            .into_iter()
-            .filter(|(s, left)| *left > 0 && entry.start_time.is_none_or(|t| t == s.start))
-            .map(|(s, _)| s)
-            .next();
-        let Some(slot) = slot else { continue };
-        let cap = hall.online_capacity();
-        for w in &visit.windows {
-            if repo::take_places(conn, w.id, entry.day, slot.start, cap, 1)? {
-                let f = Freed {
-                    hall: hall.id,
-                    window: w.id,
-                    day: entry.day,
-                    start: slot.start,
-                    end: slot.end,
-                    places: 1,
-                };
-                let Some(until) = offer_until(hall, &f, now, tz) else {
-                    repo::release_places(conn, w.id, entry.day, slot.start, 1)?;
-                    break;
-                };
-                if offer(conn, &entry, &f, hall, until, now, tz)? {
-                    made += 1;
-                } else {
-                    repo::release_places(conn, w.id, entry.day, slot.start, 1)?;
-                }
-                break;
-            }
-        }
-    }
-    Ok(made)
-}
-
-/// After the commit of a cancellation or a move: nothing, except in the
-/// unguarded control run, where the released places are offered now by a
-/// read, a wait and an unconditional write (see [`Guard`]).
-pub fn after_commit(
-    conn: &mut DbConn,
-    f: &Freed,
-    guard: Guard,
-    now: NaiveDateTime,
-    tz: Tz,
-) -> QueryResult<()> {
-    let Guard::Off(delay) = guard else {
-        return Ok(());
-    };
-    let Some(hall) = crate::hall::repo::find_hall(conn, f.hall)? else {
-        return Ok(());
-    };
-    for _ in 0..f.places {
-        let Some(entry) = candidates(conn, f)?.into_iter().next() else {
-            return Ok(());
-        };
-        std::thread::sleep(delay);
-        let until = now + Duration::minutes(i64::from(hall.waitlist_hold_minutes));
-        crate::db::write_transaction(conn, |conn| {
-            diesel::update(waitlist_entries::table.find(entry.id))
-                .set((
-                    waitlist_entries::status.eq(EntryStatus::Offered.as_str()),
-                    waitlist_entries::offered_at.eq(now),
-                    waitlist_entries::offer_until.eq(until),
-                    waitlist_entries::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            if hold_of(conn, entry.id)?.is_none() {
-                insert_hold(conn, f, Some(entry.id), until, now)?;
-            }
-            send_offer(conn, &entry, f, &hall, until, now, tz)
-        })?;
-    }
-    Ok(())
 }

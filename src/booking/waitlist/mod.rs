@@ -2,6 +2,8 @@
 //! and the keeper that ends offers and releases held places on time.
 
 pub mod api;
+pub mod fill;
+pub mod guard;
 pub mod holds;
 pub mod models;
 pub mod pages;
