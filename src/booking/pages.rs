@@ -135,7 +135,7 @@ fn offer_for(
     tz: chrono_tz::Tz,
 ) -> Result<Offer, AppError> {
     match Offer::load_visit(conn, services, now, tz) {
-        Err(BookingError::InvalidItems) if services.len() > 1 => {
+        Err(BookingError::InvalidItems | BookingError::ServiceNotFound) if services.len() > 1 => {
             Ok(Offer::load_visit(conn, &services[..1], now, tz)?)
         }
         other => Ok(other?),
@@ -186,11 +186,9 @@ async fn book_form(
     let page = state
         .db
         .run(move |conn| {
-            let error = match Offer::load_visit(conn, &ids, st.clock.now_utc(), st.tz())
-                .and_then(|o| o.check_bookable())
-            {
+            let offer = offer_for(conn, &ids, st.clock.now_utc(), st.tz())?;
+            let error = match offer.check_bookable() {
                 Ok(()) => String::new(),
-                Err(BookingError::ServiceNotFound) => return Err(AppError::NotFound),
                 Err(e) => booking_error_message(&ctx, &e),
             };
             book_page(conn, ctx, &st, &ids, date, error, None)
