@@ -1,22 +1,24 @@
-//! Department staff's case list and case page (`/cases`).
+//! Department staff's case list and case page (`/cases`), and the view of
+//! a case the applicant reads on the booking page and `/track`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::models::{Case, CaseStatus};
+use super::models::{Case, CaseStatus, SuspensionKind};
+use super::moves::CaseMove;
 use super::service;
 use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
-use crate::audit::{Entry, audited};
 use crate::catalog::pages::views::date_label;
 use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::CaseId;
 use crate::error::{AppError, AppResult};
-use crate::web::forms::{private_page, see_other};
+use crate::i18n::Lang;
+use crate::web::forms::{HtmlForm, private_page, see_other};
 use crate::web::throttle::client_ip;
 use crate::web::{AppState, PageCtx};
 
@@ -34,8 +36,12 @@ pub struct CaseRow {
     pub item: String,
     pub status: String,
     pub due: String,
+    /// "剩余 3 个工作日", "超期 2 个工作日", "暂停中" …
+    pub left: String,
     pub overdue: bool,
     pub due_soon: bool,
+    pub notice_overdue: bool,
+    pub suspended: bool,
     pub closed: bool,
 }
 
@@ -46,31 +52,43 @@ struct CasesPage {
     rows: Vec<CaseRow>,
     overdue: usize,
     due_soon: usize,
+    notice_overdue: usize,
 }
 
-fn rows(
+fn row(
     conn: &mut DbConn,
-    list: Vec<Case>,
+    c: Case,
+    left: Option<i64>,
     ctx: &PageCtx,
     today: chrono::NaiveDate,
-) -> Result<Vec<CaseRow>, AppError> {
-    list.into_iter()
-        .map(|c| {
-            let item = catalog_repo::find_service(conn, c.service_id)?
-                .map(|s| s.name)
-                .unwrap_or_default();
-            Ok(CaseRow {
-                id: c.id,
-                status: ctx.t(&format!("case-{}", c.status.as_str())),
-                due: date_label(ctx.lang, c.promised_due),
-                overdue: c.overdue(today),
-                due_soon: c.due_soon(today),
-                closed: c.status.is_closed(),
-                number: c.case_number,
-                item,
-            })
-        })
-        .collect()
+) -> Result<CaseRow, AppError> {
+    let item = catalog_repo::find_service(conn, c.service_id)?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let (due, label) = if c.status.is_before_acceptance() {
+        (c.notice_due, "cases-notice-left")
+    } else {
+        (c.promised_due, "cases-left")
+    };
+    let suspended = c.suspended_since.is_some();
+    Ok(CaseRow {
+        id: c.id,
+        status: ctx.t(&format!("case-{}", c.status.as_str())),
+        due: due.map(|d| date_label(ctx.lang, d)).unwrap_or_default(),
+        left: match left {
+            _ if suspended => ctx.t("case-suspended"),
+            Some(n) if n < 0 => ctx.tn("cases-over", -n),
+            Some(n) => ctx.tn(label, n),
+            None => String::new(),
+        },
+        overdue: c.overdue(today),
+        due_soon: left.is_some_and(|n| (0..=2).contains(&n)) && !c.status.is_decided(),
+        notice_overdue: c.notice_overdue(today),
+        suspended,
+        closed: c.status.is_closed(),
+        number: c.case_number,
+        item,
+    })
 }
 
 #[get("/cases")]
@@ -85,50 +103,76 @@ async fn cases_page(
         .db
         .run(move |conn| -> AppResult<_> {
             let today = local(now, tz).date();
-            let list = match (user.role, user.department_id) {
-                (Role::Admin, _) => {
-                    use crate::db::schema::cases;
-                    use diesel::prelude::*;
-                    cases::table
-                        .order(cases::promised_due)
-                        .limit(500)
-                        .select(Case::as_select())
-                        .load(conn)?
-                }
-                (_, Some(d)) => service::for_department(conn, d)?,
-                (_, None) => Vec::new(),
+            let department = match (user.role, user.department_id) {
+                (Role::Admin, _) => None,
+                (_, Some(d)) => Some(d),
+                (_, None) => return Err(AppError::NotFound),
             };
-            let rows = rows(conn, list, &ctx, today)?;
-            let overdue = rows.iter().filter(|r| r.overdue).count();
-            let due_soon = rows.iter().filter(|r| r.due_soon).count();
+            let rows = service::for_department(conn, department, today)?
+                .into_iter()
+                .map(|(c, left)| row(conn, c, left, &ctx, today))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(CasesPage {
-                ctx,
+                overdue: rows.iter().filter(|r| r.overdue).count(),
+                due_soon: rows.iter().filter(|r| r.due_soon).count(),
+                notice_overdue: rows.iter().filter(|r| r.notice_overdue).count(),
                 rows,
-                overdue,
-                due_soon,
+                ctx,
             })
         })
         .await?;
     private_page(StatusCode::OK, &page)
 }
 
+/// One suspension as the case page and the applicant read it.
+pub struct StopView {
+    pub kind: String,
+    pub reason: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// A case as a person reads it: status, dates as they stand today, why the
+/// clock stopped, the extension, the notice and the conclusion.
 pub struct CaseView {
     pub number: String,
     pub item: String,
     pub status: String,
     pub explain: String,
+    pub received: String,
     pub accepted: String,
     pub promised_due: String,
     pub legal_due: String,
     pub overdue: bool,
+    /// The open suspension, if the clock stands still now.
+    pub suspended: Option<StopView>,
+    pub stops: Vec<StopView>,
+    /// "延长 10 个工作日：…" once extended.
+    pub extension: String,
+    /// The one-time 补正 notice: what it lists, when it was given.
+    pub notice: String,
+    pub notice_at: String,
+    pub notice_late: bool,
+    pub result: String,
+    pub delivery: String,
+    pub conclusion_note: String,
     pub timeline: Vec<(String, String, String)>,
+}
+
+fn stop_view(s: &super::models::CaseSuspension, lang: Lang) -> StopView {
+    StopView {
+        kind: lang.t(&format!("suspension-{}", s.kind.as_str())),
+        reason: s.reason.clone(),
+        from: date_label(lang, s.from_day),
+        to: s.to_day.map(|d| date_label(lang, d)).unwrap_or_default(),
+    }
 }
 
 impl CaseView {
     pub fn load(
         conn: &mut DbConn,
         c: &Case,
-        lang: crate::i18n::Lang,
+        lang: Lang,
         tz: chrono_tz::Tz,
         today: chrono::NaiveDate,
     ) -> Result<CaseView, AppError> {
@@ -145,15 +189,44 @@ impl CaseView {
                 )
             })
             .collect();
+        let (promised, legal) = service::dues_today(conn, c, today)?;
+        let suspensions = service::suspensions_of(conn, c.id)?;
+        let label = |d: Option<chrono::NaiveDate>| d.map(|d| date_label(lang, d)).unwrap_or_default();
         Ok(CaseView {
             number: c.case_number.clone(),
             item,
             status: lang.t(&format!("case-{}", c.status.as_str())),
             explain: lang.t(&format!("case-{}-explain", c.status.as_str())),
-            accepted: date_label(lang, c.accepted_on),
-            promised_due: date_label(lang, c.promised_due),
-            legal_due: c.legal_due.map(|d| date_label(lang, d)).unwrap_or_default(),
+            received: date_label(lang, c.received_on),
+            accepted: label(c.accepted_on),
+            promised_due: label(promised),
+            legal_due: label(legal),
             overdue: c.overdue(today),
+            suspended: suspensions
+                .iter()
+                .find(|s| s.to_day.is_none())
+                .map(|s| stop_view(s, lang)),
+            stops: suspensions.iter().map(|s| stop_view(s, lang)).collect(),
+            extension: if c.extended_days > 0 {
+                lang.t_args(
+                    "case-extended-by",
+                    &[
+                        ("n", c.extended_days.into()),
+                        ("v", c.extension_reason.clone().into()),
+                    ],
+                )
+            } else {
+                String::new()
+            },
+            notice: c.notice_text.clone(),
+            notice_at: c
+                .notice_at
+                .map(|t| crate::clock::format_local(t, tz))
+                .unwrap_or_default(),
+            notice_late: c.notice_late,
+            result: c.result_name.clone(),
+            delivery: c.delivery.clone(),
+            conclusion_note: c.conclusion_note.clone(),
             timeline,
         })
     }
@@ -165,7 +238,15 @@ struct CasePage {
     ctx: PageCtx,
     id: CaseId,
     view: CaseView,
+    status: CaseStatus,
+    /// The status steps offered (`review`, `deliver` …) as (to, label).
     next: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    materials: Vec<String>,
+    max_extension: i32,
+    can_extend: bool,
+    clock_runs: bool,
+    suspended: bool,
     error: String,
 }
 
@@ -192,28 +273,50 @@ async fn case_page(
             if !may_see(&user, &c) {
                 return Err(AppError::NotFound);
             }
+            let item = catalog_repo::find_service(conn, c.service_id)?;
             let view = CaseView::load(conn, &c, ctx.lang, tz, local(now, tz).date())?;
+            // Steps the one-form flow offers; the decision and the clock
+            // have their own forms.
             let next = c
                 .status
                 .next()
                 .iter()
-                .map(|s| {
-                    (
-                        s.as_str().to_string(),
-                        ctx.t(&format!("case-{}", s.as_str())),
+                .filter(|s| {
+                    matches!(
+                        s,
+                        CaseStatus::Reviewing
+                            | CaseStatus::ReadyForPickup
+                            | CaseStatus::Mailed
+                            | CaseStatus::Collected
+                            | CaseStatus::Received
                     )
                 })
+                .map(|s| (s.as_str().to_string(), ctx.t(&format!("case-{}", s.as_str()))))
                 .collect();
-            let error = if q.error.is_some() {
-                ctx.t("case-error-move")
-            } else {
-                String::new()
-            };
+            let error = q
+                .error
+                .as_deref()
+                .map(|code| ctx.t(error_key(code)))
+                .unwrap_or_default();
             Ok(CasePage {
+                next,
+                kinds: SuspensionKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str().to_string(), ctx.t(&format!("suspension-{}", k.as_str()))))
+                    .collect(),
+                materials: catalog_repo::materials_of(conn, c.service_id)?
+                    .into_iter()
+                    .map(|m| m.name)
+                    .collect(),
+                max_extension: item.map(|i| i.max_extension_days).unwrap_or(0),
+                can_extend: matches!(user.role, Role::DeptAdmin | Role::Admin)
+                    && c.extended_days == 0,
+                clock_runs: c.status.clock_runs(),
+                suspended: c.suspended_since.is_some(),
+                status: c.status,
                 ctx,
                 id,
                 view,
-                next,
                 error,
             })
         })
@@ -221,55 +324,100 @@ async fn case_page(
     private_page(StatusCode::OK, &page)
 }
 
-#[derive(Deserialize)]
-struct AdvanceForm {
+/// The message of a refused move, by its error code.
+fn error_key(code: &str) -> &'static str {
+    match code {
+        "case_suspended" => "case-error-suspended",
+        "already_extended" => "case-error-extended",
+        "forbidden" => "case-error-manager",
+        "reason_required" => "case-error-reason",
+        "invalid_extension" => "case-error-extension",
+        "missing_materials_required" => "queue-error-missing-materials-required",
+        "supplement_does_not_stop_clock" => "case-error-supplement",
+        _ => "case-error-move",
+    }
+}
+
+/// The case page's forms: one action each, the fields it needs.
+#[derive(Deserialize, Default)]
+struct CaseForm {
     #[serde(default)]
     to: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    missing_materials: Vec<String>,
 }
 
-#[post("/cases/{id}/advance")]
-async fn advance_case(
+impl CaseForm {
+    /// The move a form asks for; `advance` names the next status.
+    fn into_move(self, action: &str) -> Result<CaseMove, AppError> {
+        let action = match (action, self.to.as_str()) {
+            ("advance", "reviewing") => "review",
+            ("advance", "received") => "resubmit",
+            ("advance", "ready_for_pickup" | "mailed") => "deliver",
+            ("advance", "collected") => "collect",
+            ("advance", "approved") => "conclude_approved",
+            ("advance", "refused") => "conclude_refused",
+            (a, _) => a,
+        };
+        let body = super::api::CaseActionBody {
+            kind: Some(self.kind),
+            reason: self.reason,
+            days: crate::text::ascii_width(self.days.trim()).parse().ok(),
+            outcome: Some(match action {
+                "conclude_approved" => "approved".to_string(),
+                "conclude_refused" => "refused".to_string(),
+                _ => self.outcome,
+            }),
+            note: self.note,
+            missing_materials: self.missing_materials,
+            to: Some(self.to),
+        };
+        let action = action.strip_prefix("conclude_").map_or(action, |_| "conclude");
+        body.into_move(action)
+    }
+}
+
+#[post("/cases/{id}/{action}")]
+async fn case_action(
     state: web::Data<AppState>,
     req: HttpRequest,
     identity: Identity,
-    id: web::Path<CaseId>,
-    form: web::Form<AdvanceForm>,
+    path: web::Path<(CaseId, String)>,
+    form: HtmlForm<CaseForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = identity.require(STAFF)?.account.clone();
-    let id = id.into_inner();
-    let to = form.to.parse::<CaseStatus>().ok();
-    let note = form.note.clone();
-    let now = state.clock.now_utc();
-    let entry = Entry::new(
-        user.actor(&client_ip(&req)),
-        "case.advance",
-        format!("case:{id}"),
-    );
+    let (id, action) = path.into_inner();
+    let (now, tz, ip) = (state.clock.now_utc(), state.tz(), client_ip(&req));
+    let mv = form.0.into_move(&action);
     let result = state
         .db
-        .run(move |conn| {
-            audited(conn, &entry, now, |conn| {
-                let c = service::find(conn, id).map_err(|_| AppError::NotFound)?;
-                if !may_see(&user, &c) {
-                    return Err(AppError::NotFound);
-                }
-                let to =
-                    to.ok_or_else(|| AppError::invalid("invalid_status", "unknown case status"))?;
-                Ok(service::advance(conn, id, to, &note, user.id, now)?)
-            })
+        .run(move |conn| -> AppResult<_> {
+            let c = service::find(conn, id).map_err(|_| AppError::NotFound)?;
+            if !may_see(&user, &c) {
+                return Err(AppError::NotFound);
+            }
+            Ok(mv.and_then(|mv| super::api::perform(conn, &user, &ip, &c, mv, now, tz)))
         })
-        .await;
+        .await?;
     match result {
         Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(_) => Ok(see_other(&format!("/cases/{id}?error=1"))),
+        Err(e) => Ok(see_other(&format!("/cases/{id}?error={}", e.code()))),
     }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(cases_page)
         .service(case_page)
-        .service(advance_case);
+        .service(case_action);
 }

@@ -172,6 +172,10 @@ pub struct ServiceItem {
     pub walk_in_quota: Option<i32>,
     pub target_wait_minutes: Option<i32>,
     pub avg_service_minutes: i32,
+    /// How many working days a case's limit may be extended by (Art. 42).
+    pub max_extension_days: i32,
+    /// Whether a 补正 after acceptance stops the case's clock.
+    pub supplement_stops_clock: bool,
 }
 
 impl ServiceItem {

@@ -41,6 +41,9 @@ diesel::table! {
         cancel_window_days -> Integer,
         cancel_suspension_days -> Integer,
         limit_counts_items -> Bool,
+        follow_up_days -> Integer,
+        default_rating_days -> Integer,
+        default_rating_grade -> Integer,
     }
 }
 
@@ -109,6 +112,8 @@ diesel::table! {
         fee_basis -> Text,
         result -> Text,
         result_delivery -> Text,
+        max_extension_days -> Integer,
+        supplement_stops_clock -> Bool,
     }
 }
 
@@ -371,8 +376,6 @@ diesel::table! {
         called_at -> Nullable<Timestamp>,
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
-        outcome -> Nullable<Text>,
-        outcome_note -> Text,
         wait_seconds -> Nullable<Integer>,
         service_seconds -> Nullable<Integer>,
     }
@@ -431,12 +434,45 @@ diesel::table! {
         account_id -> Nullable<Integer>,
         phone_last4 -> Text,
         status -> Text,
-        accepted_on -> Date,
-        promised_due -> Date,
+        received_on -> Date,
+        notice_due -> Nullable<Date>,
+        notice_at -> Nullable<Timestamp>,
+        notice_text -> Text,
+        notice_late -> Bool,
+        accepted_on -> Nullable<Date>,
+        promised_days -> Integer,
+        legal_days -> Integer,
+        promised_due -> Nullable<Date>,
         legal_due -> Nullable<Date>,
+        suspended_days -> Integer,
+        suspended_since -> Nullable<Date>,
+        extended_days -> Integer,
+        extension_reason -> Text,
+        extended_by -> Nullable<Integer>,
+        extended_at -> Nullable<Timestamp>,
+        concluded_at -> Nullable<Timestamp>,
+        conclusion_note -> Text,
+        on_time -> Nullable<Bool>,
+        result_name -> Text,
+        delivery -> Text,
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_suspensions (id) {
+        id -> Integer,
+        case_id -> Integer,
+        kind -> Text,
+        reason -> Text,
+        from_day -> Date,
+        to_day -> Nullable<Date>,
+        started_at -> Timestamp,
+        started_by -> Nullable<Integer>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Integer>,
     }
 }
 
@@ -455,14 +491,17 @@ diesel::table! {
     ratings (id) {
         id -> Integer,
         ticket_id -> Integer,
+        case_id -> Nullable<Integer>,
         grade -> Integer,
         comment -> Text,
+        reasons -> Text,
         channel -> Text,
         hall_id -> Integer,
         window_id -> Nullable<Integer>,
         clerk_id -> Nullable<Integer>,
         service_id -> Integer,
         department_id -> Integer,
+        excluded -> Bool,
         created_at -> Timestamp,
     }
 }
@@ -480,6 +519,23 @@ diesel::table! {
         report_note -> Text,
         report_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        escalated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rating_appeals (id) {
+        id -> Integer,
+        rating_id -> Integer,
+        department_id -> Integer,
+        reason -> Text,
+        evidence -> Text,
+        filed_by -> Integer,
+        filed_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Text,
     }
 }
 
@@ -534,6 +590,8 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(ratings -> tickets (ticket_id));
 diesel::joinable!(ratings -> service_items (service_id));
 diesel::joinable!(follow_ups -> ratings (rating_id));
+diesel::joinable!(case_suspensions -> cases (case_id));
+diesel::joinable!(rating_appeals -> ratings (rating_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     service_files,
@@ -567,8 +625,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_missing_materials,
     case_counters,
     cases,
+    case_suspensions,
     case_events,
     ratings,
     follow_ups,
+    rating_appeals,
     audit_log,
 );

@@ -218,12 +218,15 @@ impl ActionInput {
     }
 }
 
-/// An application accepted at the window: the caller opens its case in
-/// the same write transaction (see `cases::service::open_case`).
+/// An application accepted (受理) or received (收件) at the window: the
+/// caller opens its case in the same write transaction (see
+/// `cases::service::open_case`).
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub ticket: TicketId,
     pub service: ServiceId,
+    /// 收件 (for the department to accept) rather than 受理 at the window.
+    pub received: bool,
     pub phone_last4: String,
     pub clerk: AccountId,
 }

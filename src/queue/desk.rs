@@ -53,6 +53,7 @@ pub fn perform(
                     booking: decided.ticket.booking_id,
                     phone_last4: &a.phone_last4,
                     clerk: a.clerk,
+                    received: a.received,
                 },
                 now,
                 tz,

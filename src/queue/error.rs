@@ -75,7 +75,7 @@ impl From<crate::cases::service::CaseError> for QueueError {
         match e {
             CaseError::NotFound => QueueError::NotFound,
             CaseError::Db(f) => QueueError::Db(f),
-            CaseError::IllegalMove(..) => QueueError::IllegalMove("accepted"),
+            _ => QueueError::IllegalMove("accepted"),
         }
     }
 }

@@ -42,12 +42,15 @@ text_enum!(
 );
 
 text_enum!(
-    /// How a visit ended at the window: 办结 (done on the spot), 受理
-    /// (accepted: opens a case), 补正 (materials missing: a one-time notice
-    /// lists them), 不予受理 (refused, with a reason).
+    /// How an item of a visit ended at the window: 办结 (done on the spot),
+    /// 受理 (accepted: opens a case whose clock starts now), 收件 (received:
+    /// opens a case the department accepts, or answers with the one-time
+    /// 补正 notice, within 5 working days), 补正 (materials missing: a
+    /// one-time notice lists them), 不予受理 (refused, with a reason).
     Outcome {
         Done = "done",
         Accepted = "accepted",
+        Received = "received",
         Incomplete = "incomplete",
         Refused = "refused",
     }
@@ -77,8 +80,6 @@ pub struct Ticket {
     pub called_at: Option<NaiveDateTime>,
     pub started_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
-    pub outcome: Option<String>,
-    pub outcome_note: String,
     pub wait_seconds: Option<i32>,
     pub service_seconds: Option<i32>,
 }
@@ -112,6 +113,7 @@ impl Outcome {
         match self {
             Outcome::Done => "outcome-done",
             Outcome::Accepted => "outcome-accepted",
+            Outcome::Received => "outcome-received",
             Outcome::Incomplete => "outcome-incomplete",
             Outcome::Refused => "outcome-refused",
         }

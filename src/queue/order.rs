@@ -75,8 +75,6 @@ mod tests {
             called_at: None,
             started_at: None,
             finished_at: None,
-            outcome: None,
-            outcome_note: String::new(),
             wait_seconds: None,
             service_seconds: None,
         }

@@ -90,10 +90,11 @@ pub(crate) fn record_outcomes(
             continue;
         };
         let note = record_one(conn, t, item.service_id, d, at)?;
-        if d.outcome == Outcome::Accepted {
+        if matches!(d.outcome, Outcome::Accepted | Outcome::Received) {
             accepted.push(Accepted {
                 ticket: t.id,
                 service: item.service_id,
+                received: d.outcome == Outcome::Received,
                 phone_last4: at.phone_last4.to_string(),
                 clerk: at.clerk,
             });
@@ -148,19 +149,12 @@ fn record_one(
     Ok(note)
 }
 
-/// The visit is over at this window: the ticket keeps the first item's
-/// outcome as its own (each item's stays on its row) and its service time.
+/// The visit is over at this window: its service time (each item's
+/// outcome is on its own row).
 pub(crate) fn finish(conn: &mut DbConn, t: &Ticket, now: NaiveDateTime) -> Result<(), QueueError> {
-    let first = super::items::of(conn, t.id)?.into_iter().next();
-    let (outcome, note) = match &first {
-        Some(i) => (i.outcome.clone(), i.outcome_note.clone()),
-        None => (None, String::new()),
-    };
     diesel::update(tickets::table.find(t.id))
         .set((
             tickets::finished_at.eq(now),
-            tickets::outcome.eq(outcome),
-            tickets::outcome_note.eq(note),
             tickets::service_seconds
                 .eq(t.started_at.map(|s| (now - s).num_seconds().max(0) as i32)),
         ))

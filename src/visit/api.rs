@@ -15,7 +15,7 @@ use crate::accounts::validate;
 use crate::booking::api::BookingJson;
 use crate::booking::models::{Booking, BookingStatus};
 use crate::booking::{code, repo, track};
-use crate::cases::models::CaseJson;
+use crate::cases::json::CaseJson;
 use crate::db::DbConn;
 use crate::db::ids::ServiceId;
 use crate::error::{AppError, ErrorBody, SignInFirst};
@@ -66,7 +66,11 @@ fn visit_of(
     let Some(t) = crate::queue::issue::for_booking(conn, booking)? else {
         return Ok((None, None));
     };
-    let case = crate::cases::service::for_ticket(conn, t.id)?.map(|c| CaseJson::of(&c));
+    let today = crate::clock::local(now, tz).date();
+    let case = match crate::cases::service::for_ticket(conn, t.id)? {
+        Some(c) => Some(CaseJson::load(conn, &c, tz, today)?),
+        None => None,
+    };
     Ok((Some(TicketJson::load(conn, t, now, tz, true)?), case))
 }
 
@@ -210,8 +214,11 @@ async fn track_booking(
             let names: Vec<String> = ids.iter().filter_map(|i| named.get(i).cloned()).collect();
             let (ticket, case) = match crate::queue::issue::for_booking(conn, t.booking.id)? {
                 Some(tk) => {
-                    let case =
-                        crate::cases::service::for_ticket(conn, tk.id)?.map(|c| CaseJson::of(&c));
+                    let today = crate::clock::local(now, tz).date();
+                    let case = match crate::cases::service::for_ticket(conn, tk.id)? {
+                        Some(c) => Some(CaseJson::load(conn, &c, tz, today)?),
+                        None => None,
+                    };
                     (Some(TicketJson::load(conn, tk, now, tz, false)?), case)
                 }
                 None => (None, None),

@@ -57,15 +57,21 @@ fn item_outcome(
 ) -> Result<(String, String), AppError> {
     use crate::queue::models::Outcome;
     Ok(match item.outcome() {
-        Some(Outcome::Accepted) => match case {
-            Some(c) if c.status.is_decided() => (
+        Some(Outcome::Accepted | Outcome::Received) => match case {
+            Some(c) if c.status.is_decided() || c.status.is_before_acceptance() => (
                 lang.t(&format!("case-{}", c.status.as_str())),
                 lang.t(&format!("case-{}-explain", c.status.as_str())),
             ),
-            Some(c) => (
-                lang.t("visit-accepted"),
-                lang.tv("visit-accepted-explain", &date_label(lang, c.promised_due)),
-            ),
+            Some(c) => match c.promised_due {
+                Some(due) if c.suspended_since.is_none() => (
+                    lang.t("visit-accepted"),
+                    lang.tv("visit-accepted-explain", &date_label(lang, due)),
+                ),
+                _ => (
+                    lang.t(&format!("case-{}", c.status.as_str())),
+                    lang.t(&format!("case-{}-explain", c.status.as_str())),
+                ),
+            },
             None => (lang.t("visit-accepted"), String::new()),
         },
         Some(Outcome::Incomplete) => (

@@ -24,7 +24,9 @@ CREATE TABLE ticket_items (
     ticket_id INTEGER NOT NULL REFERENCES tickets (id),
     service_id INTEGER NOT NULL REFERENCES service_items (id),
     position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
-    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('done', 'accepted', 'incomplete', 'refused')),
+    -- received (收件): materials taken in for the department's review
+    -- before acceptance (前台收件、后台受理).
+    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('done', 'accepted', 'received', 'incomplete', 'refused')),
     outcome_note TEXT NOT NULL DEFAULT '',
     window_id INTEGER REFERENCES windows (id),
     decided_at TIMESTAMP,

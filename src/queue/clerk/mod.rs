@@ -59,6 +59,7 @@ impl Done {
         Done::Completed(Outcome::Accepted),
         Done::Completed(Outcome::Incomplete),
         Done::Completed(Outcome::Refused),
+        Done::Completed(Outcome::Received),
         Done::CompletedVisit,
     ];
 
@@ -79,6 +80,7 @@ impl Done {
             Done::Completed(Outcome::Accepted) => "complete_accepted",
             Done::Completed(Outcome::Incomplete) => "complete_incomplete",
             Done::Completed(Outcome::Refused) => "complete_refused",
+            Done::Completed(Outcome::Received) => "complete_received",
             Done::CompletedVisit => "complete_items",
         }
     }
@@ -99,6 +101,7 @@ impl Done {
             Done::Completed(Outcome::Accepted) => "clerk-done-complete_accepted",
             Done::Completed(Outcome::Incomplete) => "clerk-done-complete_incomplete",
             Done::Completed(Outcome::Refused) => "clerk-done-complete_refused",
+            Done::Completed(Outcome::Received) => "clerk-done-complete_received",
             Done::CompletedVisit => "clerk-done-complete_items",
         }
     }

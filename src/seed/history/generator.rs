@@ -17,6 +17,15 @@ use std::collections::HashMap;
 pub(crate) type Visit = (usize, NaiveTime, Option<String>, &'static str);
 
 /// Today's tickets by number: id, booking, finished at.
+/// The day's accepted tickets (to become cases), rated ones with their
+/// grades, and every ticket's drawn outcome.
+#[allow(clippy::type_complexity)]
+type Outcomes = (
+    Vec<(String, usize)>,
+    Vec<(String, usize, i32)>,
+    Vec<(String, usize, Option<&'static str>)>,
+);
+
 pub(crate) type DayTickets = HashMap<String, (i32, Option<i32>, Option<NaiveDateTime>)>;
 
 /// The generator's state across days; the random draws happen in a fixed
@@ -64,8 +73,7 @@ impl Generator {
         let volume = (per_day as f64 * self.rng.random_range(0.8..1.2) * monday) as usize;
         let mut visits = self.bookings(conn, day, volume, minutes)?;
         visits.sort_by_key(|v| v.1);
-        let (accepted, rated) = self.tickets(conn, day, &visits)?;
-        self.items(conn, day)?;
+        let (accepted, rated, outcomes) = self.tickets(conn, day, &visits)?;
         let ticket_ids: DayTickets = tickets::table
             .filter(tickets::hall_id.eq(self.hall).and(tickets::day.eq(day)))
             .select((
@@ -78,6 +86,7 @@ impl Generator {
             .into_iter()
             .map(|(n, id, b, f)| (n, (id, b, f)))
             .collect();
+        self.items(conn, day, &outcomes, &ticket_ids)?;
         self.cases(conn, day, accepted, &ticket_ids)?;
         self.ratings(conn, rated, &ticket_ids)?;
         self.report.days += 1;
@@ -85,11 +94,18 @@ impl Generator {
     }
 
     /// Every booking and ticket of the day lists its one item (the visits
-    /// generated are of one item each), with the ticket's outcome on it.
-    fn items(&mut self, conn: &mut DbConn, day: NaiveDate) -> QueryResult<()> {
+    /// generated are of one item each); each ticket's item carries the
+    /// outcome drawn for it.
+    fn items(
+        &mut self,
+        conn: &mut DbConn,
+        day: NaiveDate,
+        outcomes: &[(String, usize, Option<&'static str>)],
+        ticket_ids: &DayTickets,
+    ) -> QueryResult<()> {
         use crate::db::schema::{booking_items, ticket_items};
         use diesel::dsl::sql;
-        use diesel::sql_types::{Integer, Nullable, Timestamp};
+        use diesel::sql_types::Integer;
         diesel::insert_into(booking_items::table)
             .values(
                 bookings::table
@@ -102,34 +118,21 @@ impl Generator {
                 booking_items::position,
             ))
             .execute(conn)?;
-        diesel::insert_into(ticket_items::table)
-            .values(
-                tickets::table
-                    .filter(tickets::day.eq(day).and(tickets::hall_id.eq(self.hall)))
-                    .select((
-                        tickets::id,
-                        tickets::service_id,
-                        sql::<Integer>("1"),
-                        tickets::outcome,
-                        tickets::outcome_note,
-                        sql::<Nullable<Integer>>(
-                            "CASE WHEN outcome IS NULL THEN NULL ELSE window_id END",
-                        ),
-                        sql::<Nullable<Timestamp>>(
-                            "CASE WHEN outcome IS NULL THEN NULL ELSE finished_at END",
-                        ),
-                    )),
-            )
-            .into_columns((
-                ticket_items::ticket_id,
-                ticket_items::service_id,
-                ticket_items::position,
-                ticket_items::outcome,
-                ticket_items::outcome_note,
-                ticket_items::window_id,
-                ticket_items::decided_at,
-            ))
-            .execute(conn)?;
+        let mut rows = Vec::new();
+        for (number, p, outcome) in outcomes {
+            let Some((ticket, _, finished)) = ticket_ids.get(number) else {
+                continue;
+            };
+            rows.push((
+                ticket_items::ticket_id.eq(*ticket),
+                ticket_items::service_id.eq(self.pairs[*p].service),
+                ticket_items::position.eq(1),
+                ticket_items::outcome.eq(*outcome),
+                ticket_items::window_id.eq(outcome.map(|_| self.pairs[*p].window)),
+                ticket_items::decided_at.eq(outcome.and(*finished)),
+            ));
+        }
+        batch!(conn, ticket_items::table, rows);
         Ok(())
     }
 
@@ -202,7 +205,7 @@ impl Generator {
         conn: &mut DbConn,
         day: NaiveDate,
         visits: &[Visit],
-    ) -> QueryResult<(Vec<(String, usize)>, Vec<(String, usize, i32)>)> {
+    ) -> QueryResult<Outcomes> {
         let booking_ids: HashMap<String, i32> = bookings::table
             .filter(bookings::day.eq(day).and(bookings::code.like("Z%")))
             .select((bookings::code, bookings::id))
@@ -213,6 +216,7 @@ impl Generator {
         let mut rows = Vec::new();
         let mut accepted = Vec::new();
         let mut rated = Vec::new();
+        let mut outcomes = Vec::new();
         for (p, issued, code, status) in visits {
             let pair = &self.pairs[*p];
             let n = seq.entry(pair.letter.clone()).or_insert(0);
@@ -258,7 +262,6 @@ impl Generator {
                         called_at
                             + Duration::seconds(if no_show { 60 } else { i64::from(service) }),
                     )),
-                    tickets::outcome.eq(outcome),
                     tickets::wait_seconds.eq(Some(wait)),
                     tickets::service_seconds.eq((!no_show).then_some(service)),
                 ),
@@ -266,12 +269,13 @@ impl Generator {
             if outcome == Some("accepted") {
                 accepted.push((number.clone(), *p));
             }
+            outcomes.push((number.clone(), *p, outcome));
             if !no_show && self.rng.random_bool(0.6) {
                 rated.push((number, *p, self.grade()));
             }
         }
         self.report.tickets += batch!(conn, tickets::table, rows);
-        Ok((accepted, rated))
+        Ok((accepted, rated, outcomes))
     }
 
     /// Mostly 非常满意, a few 不满意.
@@ -311,7 +315,18 @@ impl Generator {
                 "reviewing"
             };
             let at = finished.unwrap_or(self.now);
+            // Decided cases: most on their promised day or before, a few late.
+            let decided = status != "reviewing";
+            let late = decided && self.rng.random_bool(0.04);
+            let concluded = decided.then(|| {
+                let day = if late { due + Duration::days(1) } else { due };
+                crate::clock::utc_of(day.and_hms_opt(16, 0, 0).unwrap_or_default(), self.tz)
+            });
             rows.push((
+                cases::received_on.eq(day),
+                cases::promised_days.eq(self.pairs[p].promised_days.max(0)),
+                cases::concluded_at.eq(concluded),
+                cases::on_time.eq(decided.then_some(!late)),
                 cases::case_number.eq(format!(
                     "H{}-{:06}",
                     day.format("%Y%m%d"),

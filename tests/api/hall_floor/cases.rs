@@ -140,7 +140,7 @@ async fn accepting_opens_a_case_that_the_department_advances_and_the_resident_fo
         skipped.headers()["location"]
             .to_str()
             .unwrap()
-            .ends_with("?error=1")
+            .ends_with("?error=illegal_transition")
     );
     let foreign = post_form_with(
         &other,
