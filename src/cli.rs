@@ -262,13 +262,14 @@ fn generate_history(days: i64, per_day: usize) -> anyhow::Result<()> {
         &mut |l| println!("  {l}"),
     )?;
     println!(
-        "generated {} days: {} residents, {} bookings, {} tickets, {} cases, {} ratings in {:.1} s",
+        "generated {} days: {} residents, {} bookings, {} tickets, {} cases, {} ratings, {} follow-ups in {:.1} s",
         report.days,
         report.residents,
         report.bookings,
         report.tickets,
         report.cases,
         report.ratings,
+        report.follow_ups,
         started.elapsed().as_secs_f64()
     );
     Ok(())

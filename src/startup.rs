@@ -82,6 +82,17 @@ impl Application {
             }
             .run(),
         );
+        // Follow-ups past their deadline reach the administrators, and a
+        // hall's default-grade rule is applied, without anyone visiting a page.
+        actix_web::rt::spawn(
+            ratings::keeper::RatingKeeper {
+                db: state.db.clone(),
+                clock: state.clock.clone(),
+                tz: state.tz(),
+                poll: settings.hold_poll,
+            }
+            .run(),
+        );
         Ok(Application {
             port,
             server,
@@ -225,6 +236,8 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(accounts::routes::configure)
             .configure(accounts::pair::configure)
             .configure(ratings::pages::configure)
+            .configure(ratings::follow_up_pages::configure)
+            .configure(ratings::public::configure)
             .configure(booking::pages::configure)
             .configure(booking::waitlist::pages::configure)
             .configure(visit::pages::configure)

@@ -525,7 +525,7 @@ case-mailed-explain = The result has been posted to you free of charge.
 case-collected = Collected
 case-collected-explain = You have the result; the case is complete.
 followups-title = Follow-ups of bad ratings
-followups-intro = Dissatisfied ratings need a call-back, a fix and a report within 5 working days.
+followups-intro = Dissatisfied ratings need a call-back, a fix and a report within the hall's deadline (5 working days unless set otherwise); late ones are escalated to the administrator.
 followups-none = Nothing to follow up.
 followups-due = Due
 followups-done = Done
@@ -1002,3 +1002,85 @@ suspension-expert_review = Expert review
 suspension-public_notice = Public notice
 suspension-other = Other legal ground
 clerk-done-complete_received = Received: the materials go to the department for review.
+
+## Case alerts, the 好差评 loop and its published figures (issue 12)
+today-cases = Case deadlines
+today-department = Department
+today-escalated = { $n ->
+    [one] One follow-up of a bad rating is past its deadline and escalated to the administrator
+   *[other] { $n } follow-ups of bad ratings are past their deadline and escalated to the administrator
+}
+rating-reason-attitude = Attitude
+rating-reason-efficiency = Efficiency
+rating-reason-unclear_materials = Unclear list of materials
+rating-reason-repeated_trips = Had to come more than once
+rating-reason-other = Other
+rating-reasons = Reasons
+rating-reasons-legend = Why were you dissatisfied? (tick all that apply)
+rating-error-comment = For "dissatisfied" or "very dissatisfied", please tell us what went wrong so it can be fixed.
+rating-excluded = Excluded from the published rates after an upheld appeal
+rating-answer-title = Our answer to your rating
+rating-case-question = Your case is concluded: how was it handled?
+followups-contact = Phone
+followups-no-contact = No phone left
+followups-reveal = Show the full number to call back
+followups-escalated = Escalated: past deadline
+followups-clerk = Clerk
+appeal-pending = Appeal pending review
+appeal-upheld = Appeal upheld
+appeal-rejected = Appeal rejected
+appeal-title = Appeal
+appeal-hint = If this rating is malicious or mistaken, appeal with evidence; an administrator decides. An upheld rating stays on record but leaves the published rates.
+appeal-reason = Reason for the appeal
+appeal-evidence = Evidence (camera time, work order number …)
+appeal-submit = File the appeal
+appeal-filed = Appeal filed; waiting for the administrator's review.
+appeal-error = Give the reason (at most 1000 characters); a rating can be appealed only once.
+appeal-error-decide = Write the decision note; the appeal may already have been decided.
+appeal-decision-note = Decision note
+appeal-uphold = Uphold
+appeal-reject = Reject
+admin-appeals = Appeals
+admin-appeals-intro = Departments' appeals against ratings, decided by an administrator. An upheld rating stays on record but is left out of the published rates and bad-rating counts.
+admin-appeals-none = No appeals.
+ratings-public-title = Published ratings
+ratings-public-intro = The ratings this hall received, by department and month, open to anyone.
+ratings-hall = Hall
+ratings-by-department = By department
+ratings-by-month = By month
+ratings-month = Month
+ratings-count = Ratings
+ratings-satisfaction = Satisfaction
+ratings-bad = Bad ratings
+ratings-rectified = Rectified
+ratings-rectified-rate = Rectified
+ratings-called-back = Called back
+ratings-defaults = { $n ->
+    [one] of which one is a default grade for a visit not rated in time
+   *[other] of which { $n } are default grades for visits not rated in time
+}
+ratings-excluded-count = { $n } excluded after appeal
+ratings-none = No ratings in this period.
+ratings-public-note = Satisfaction = (very satisfied + satisfied + basically satisfied) ÷ ratings; rectified = bad ratings rectified ÷ bad ratings; called back = bad ratings called back ÷ bad ratings. Upheld appeals are left out. Default grades are shown apart and are not the resident's own words.
+ratings-bad-period = The dates were not valid or span more than a year; showing the last month.
+admin-rating-rules = Rating rules
+admin-rating-rules-hint = A bad rating needs a call-back, a fix and a report within the working days set here; late ones are escalated to the administrator. Counting an unrated visit as a default grade is a rule some provinces use, off by default (0); default grades are shown apart and are never the resident's own words.
+admin-follow-up-days = Follow-up deadline (working days, 1–30)
+admin-default-rating-days = Days after a visit before an unrated visit gets the default grade (0: off)
+admin-default-rating-grade = Default grade (1 very dissatisfied – 5 very satisfied)
+admin-max-extension = Most working days one extension may add (approved by a manager, once; 0: none; default 10)
+admin-supplement-stops-clock = A request for more materials after acceptance stops the clock
+stats-case-clocks = Case deadlines
+stats-on-time-rate = concluded on time
+stats-cases-overdue = cases overdue
+stats-case-clocks-none = No case was concluded in this period and none needs watching.
+stats-concluded = Concluded
+stats-on-time = On time
+stats-notice-overdue = 补正 notice late
+stats-exchange = Case data for the provincial platform
+stats-exchange-hint = The period's records in the shape of the provincial exchange tables, one CSV each; every export is written to the audit log.
+exchange-accept = Acceptance (受理信息)
+exchange-process = Process steps (办理过程)
+exchange-special = Special procedures (特别程序)
+exchange-result = Results (办结信息)
+rating-default-given = Not rated in time: counted as "{ $v }" under this hall's rule (not your own words)

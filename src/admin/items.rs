@@ -161,6 +161,8 @@ impl Editor for Items {
                 .unwrap_or_default(),
             avg_service_minutes: i.avg_service_minutes.to_string(),
             active: i.active.then(|| "on".into()),
+            max_extension_days: i.max_extension_days.to_string(),
+            supplement_stops_clock: i.supplement_stops_clock.then(|| "on".into()),
             materials,
             guide,
         };
@@ -181,6 +183,7 @@ impl Editor for Items {
             legal_days: "0".into(),
             promised_days: "0".into(),
             avg_service_minutes: "10".into(),
+            max_extension_days: "10".into(),
             department_id: scope
                 .department()
                 .map(|d| d.to_string())

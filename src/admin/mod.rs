@@ -6,8 +6,10 @@
 
 pub mod account;
 pub mod accounts;
+pub mod appeals;
 pub mod audit_page;
 pub mod calendar;
+pub mod case_exchange;
 pub mod csv_io;
 pub mod departments;
 pub mod devices;
@@ -21,6 +23,7 @@ pub mod messages;
 pub mod report;
 pub mod scope;
 pub mod stats;
+pub mod stats_cases;
 pub mod stats_csv;
 pub mod stats_items;
 pub mod stats_pages;
@@ -36,6 +39,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     today::configure(cfg);
     stats_pages::configure(cfg);
     stats_csv::configure(cfg);
+    case_exchange::configure(cfg);
     halls::configure(cfg);
     hours::configure(cfg);
     calendar::configure(cfg);
@@ -50,5 +54,6 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     messages::configure(cfg);
     devices::configure(cfg);
     waitlist::configure(cfg);
+    appeals::configure(cfg);
     csv_io::configure(cfg);
 }

@@ -53,6 +53,11 @@ pub struct Report {
     pub multi_item_visits: i64,
     /// The waiting list: places offered, and what became of the offers.
     pub waitlist: WaitlistFigures,
+    /// Per department: concluded on time in the period, and today's cases
+    /// due soon and overdue.
+    pub case_clocks: Vec<super::stats_cases::DepartmentClock>,
+    /// Cases concluded by their promised date ÷ cases concluded (按时办结率).
+    pub on_time_rate: f64,
 }
 
 /// 候补 in a period (by the day of the place waited for).

@@ -210,6 +210,7 @@ fn count_cases(
             CaseStatus::Accepted.as_str(),
             CaseStatus::Reviewing.as_str(),
         ]))
+        .filter(cases::suspended_since.is_null())
         .filter(cases::promised_due.lt(today))
         .count()
         .get_result(conn)?;
@@ -271,6 +272,9 @@ pub fn report(
     let w = waits(conn, f)?;
     let (case_rows, cases_overdue) = count_cases(conn, f, today)?;
     let grades = count_grades(conn, f, &day_start_utc)?;
+    let case_clocks = super::stats_cases::case_clocks(conn, f, today, &day_start_utc)?;
+    let on_time: i64 = case_clocks.iter().map(|c| c.on_time).sum();
+    let concluded: i64 = case_clocks.iter().map(|c| c.concluded).sum();
     let days: Vec<DayRow> = days.into_values().collect();
     let bookings: i64 = days.iter().map(|d| d.bookings).sum();
     let cancelled: i64 = days.iter().map(|d| d.cancelled).sum();
@@ -302,6 +306,8 @@ pub fn report(
             })
             .collect(),
         cases_overdue,
+        on_time_rate: ratio(on_time, concluded),
+        case_clocks,
         satisfaction_rate: ratio(grades[2] + grades[3] + grades[4], rated),
         ratings: grades,
         days,

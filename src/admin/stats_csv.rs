@@ -26,6 +26,7 @@ pub(crate) async fn stats_csv(
         "cases" => "cases",
         "summary" => "summary",
         "waitlist" => "waitlist",
+        "case_clocks" => "case_clocks",
         _ => return Err(AppError::NotFound),
     };
     let (now, tz) = (state.clock.now_utc(), state.tz());
@@ -86,6 +87,37 @@ fn waitlist_rows(ctx: &PageCtx, r: &Report) -> Vec<Vec<String>> {
     ]
 }
 
+/// 按时办结率 and today's case clocks, per department.
+fn case_clock_rows(ctx: &PageCtx, r: &Report) -> Vec<Vec<String>> {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    std::iter::once(
+        [
+            "today-department",
+            "stats-concluded",
+            "stats-on-time",
+            "stats-on-time-rate",
+            "case-due-soon",
+            "case-overdue",
+            "stats-notice-overdue",
+        ]
+        .iter()
+        .map(|k| ctx.t(k))
+        .collect(),
+    )
+    .chain(r.case_clocks.iter().map(|c| {
+        vec![
+            c.name.clone(),
+            c.concluded.to_string(),
+            c.on_time.to_string(),
+            pct(c.on_time_rate),
+            c.due_soon.to_string(),
+            c.overdue.to_string(),
+            c.notice_overdue.to_string(),
+        ]
+    }))
+    .collect()
+}
+
 /// One table of the statistics page as spreadsheet rows, header first.
 pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<String>> {
     let row = |cells: &[String]| cells.to_vec();
@@ -120,6 +152,7 @@ pub(crate) fn table_rows(ctx: &PageCtx, r: &Report, table: &str) -> Vec<Vec<Stri
             .collect(),
         "summary" => summary_rows(ctx, r),
         "waitlist" => waitlist_rows(ctx, r),
+        "case_clocks" => case_clock_rows(ctx, r),
         _ => std::iter::once(
             [
                 "stats-date",

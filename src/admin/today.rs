@@ -43,6 +43,11 @@ struct TodayPage {
     unserved: i64,
     waiting: i64,
     served: i64,
+    /// Cases due within two working days, overdue, or with a late 补正
+    /// notice, per department.
+    cases: Vec<crate::cases::alerts::DepartmentCases>,
+    /// Follow-ups of bad ratings past their deadline (escalated here).
+    escalated: i64,
 }
 
 fn strs(list: &[TicketStatus]) -> Vec<&'static str> {
@@ -152,6 +157,11 @@ fn today_view(
         breaches: stats::breaches_today(conn, Some(hall.id), scope.department(), today, now)?,
         unserved: unserved_items(conn, scope, &hall)?,
         flagged: flagged_today(conn, &hall, scope.department(), today, now)?,
+        cases: crate::cases::alerts::by_department(conn, Some(hall.id), scope.department(), today)?
+            .into_iter()
+            .filter(|d| d.any())
+            .collect(),
+        escalated: crate::ratings::follow_up::escalated_count(conn, hall.id, scope.department())?,
         zones,
         ctx,
         hall,

@@ -59,6 +59,15 @@ impl Actor {
             ip: ip.to_string(),
         }
     }
+
+    /// The server itself (a rule applied on time, not a person).
+    pub fn system() -> Self {
+        Actor {
+            id: None,
+            role: "system".to_string(),
+            ip: String::new(),
+        }
+    }
 }
 
 /// Appends one row. `detail` must never hold an unmasked ID or phone number.

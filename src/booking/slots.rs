@@ -123,6 +123,9 @@ mod tests {
             cancel_window_days: 30,
             cancel_suspension_days: 7,
             limit_counts_items: false,
+            follow_up_days: 5,
+            default_rating_days: 0,
+            default_rating_grade: 5,
         }
     }
 

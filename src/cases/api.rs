@@ -112,7 +112,9 @@ impl CaseActionBody {
                     .kind
                     .as_deref()
                     .and_then(|k| k.parse::<SuspensionKind>().ok())
-                    .ok_or_else(|| bad("invalid_kind", "kind must be one of the suspension kinds"))?;
+                    .ok_or_else(|| {
+                        bad("invalid_kind", "kind must be one of the suspension kinds")
+                    })?;
                 CaseMove::Suspend(kind, self.reason)
             }
             "resume" => CaseMove::Resume,
@@ -124,13 +126,27 @@ impl CaseActionBody {
             "conclude" => match self.outcome.as_deref() {
                 Some("approved") => CaseMove::Conclude(true, self.note),
                 Some("refused") => CaseMove::Conclude(false, self.note),
-                _ => return Err(bad("invalid_outcome", "outcome must be approved or refused")),
+                _ => {
+                    return Err(bad(
+                        "invalid_outcome",
+                        "outcome must be approved or refused",
+                    ));
+                }
             },
-            "deliver" => match self.to.as_deref().and_then(|t| t.parse::<CaseStatus>().ok()) {
+            "deliver" => match self
+                .to
+                .as_deref()
+                .and_then(|t| t.parse::<CaseStatus>().ok())
+            {
                 Some(to @ (CaseStatus::ReadyForPickup | CaseStatus::Mailed)) => {
                     CaseMove::Deliver(to, self.note)
                 }
-                _ => return Err(bad("invalid_delivery", "to must be ready_for_pickup or mailed")),
+                _ => {
+                    return Err(bad(
+                        "invalid_delivery",
+                        "to must be ready_for_pickup or mailed",
+                    ));
+                }
             },
             "collect" => CaseMove::Collect,
             _ => return Err(AppError::NotFound),

@@ -56,10 +56,16 @@ pub fn due(
     day
 }
 
-/// Working days a suspension covered (for the case's record).
-pub fn stopped_days(calendar: &WorkCalendar, stop: Stop, today: NaiveDate) -> i32 {
+/// Working days a suspension took off the clock (for the case's record):
+/// those it covered after the day of acceptance, which never counts.
+pub fn stopped_days(
+    calendar: &WorkCalendar,
+    stop: Stop,
+    accepted: NaiveDate,
+    today: NaiveDate,
+) -> i32 {
     let end = stop.to.unwrap_or_else(|| today.succ_opt().unwrap_or(today));
-    let mut day = stop.from;
+    let mut day = stop.from.max(accepted.succ_opt().unwrap_or(accepted));
     let mut n = 0;
     while day < end {
         if calendar.is_working_day(day) {
@@ -125,30 +131,64 @@ mod tests {
     fn working_days_skip_the_holiday_and_count_the_adjusted_saturday() {
         let cal = october();
         // Accepted Wednesday 30 September; 3 working days: 8, 9, 10 October.
-        assert_eq!(due(&cal, d("2026-09-30"), 3, &[], d("2026-09-30")), d("2026-10-10"));
-        assert_eq!(due(&cal, d("2026-09-30"), 0, &[], d("2026-09-30")), d("2026-09-30"));
+        assert_eq!(
+            due(&cal, d("2026-09-30"), 3, &[], d("2026-09-30")),
+            d("2026-10-10")
+        );
+        assert_eq!(
+            due(&cal, d("2026-09-30"), 0, &[], d("2026-09-30")),
+            d("2026-09-30")
+        );
     }
 
     #[test]
     fn a_suspension_moves_the_date_by_the_working_days_it_covered() {
         let cal = october();
         // Accepted Monday 12 October, 5 working days: due Monday 19.
-        assert_eq!(due(&cal, d("2026-10-12"), 5, &[], d("2026-10-12")), d("2026-10-19"));
+        assert_eq!(
+            due(&cal, d("2026-10-12"), 5, &[], d("2026-10-12")),
+            d("2026-10-19")
+        );
         // Suspended Wednesday 14 to Friday 16 (resumed on the 16th): the
         // 14th and 15th do not count; due two working days later.
         let stop = Stop {
             from: d("2026-10-14"),
             to: Some(d("2026-10-16")),
         };
-        assert_eq!(stopped_days(&cal, stop, d("2026-10-20")), 2);
-        assert_eq!(due(&cal, d("2026-10-12"), 5, &[stop], d("2026-10-20")), d("2026-10-21"));
+        assert_eq!(
+            stopped_days(&cal, stop, d("2026-10-12"), d("2026-10-20")),
+            2
+        );
+        assert_eq!(
+            due(&cal, d("2026-10-12"), 5, &[stop], d("2026-10-20")),
+            d("2026-10-21")
+        );
         // Still suspended on Monday 19: as if resumed on Tuesday 20.
         let open = Stop {
             from: d("2026-10-14"),
             to: None,
         };
-        assert_eq!(due(&cal, d("2026-10-12"), 5, &[open], d("2026-10-19")), d("2026-10-23"));
-        assert_eq!(stopped_days(&cal, open, d("2026-10-19")), 4);
+        assert_eq!(
+            due(&cal, d("2026-10-12"), 5, &[open], d("2026-10-19")),
+            d("2026-10-23")
+        );
+        assert_eq!(
+            stopped_days(&cal, open, d("2026-10-12"), d("2026-10-19")),
+            4
+        );
+        // Suspended on the day of acceptance: that day never counted.
+        let same_day = Stop {
+            from: d("2026-10-12"),
+            to: Some(d("2026-10-14")),
+        };
+        assert_eq!(
+            stopped_days(&cal, same_day, d("2026-10-12"), d("2026-10-20")),
+            1
+        );
+        assert_eq!(
+            due(&cal, d("2026-10-12"), 5, &[same_day], d("2026-10-20")),
+            d("2026-10-20")
+        );
     }
 
     #[test]
@@ -156,6 +196,9 @@ mod tests {
         let cal = october();
         assert_eq!(working_days_left(&cal, d("2026-09-30"), d("2026-10-09")), 2);
         assert_eq!(working_days_left(&cal, d("2026-10-09"), d("2026-10-09")), 0);
-        assert_eq!(working_days_left(&cal, d("2026-10-12"), d("2026-10-08")), -3);
+        assert_eq!(
+            working_days_left(&cal, d("2026-10-12"), d("2026-10-08")),
+            -3
+        );
     }
 }

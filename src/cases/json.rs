@@ -84,13 +84,23 @@ fn date(d: Option<NaiveDate>) -> Option<String> {
 }
 
 impl CaseJson {
-    pub fn load(conn: &mut DbConn, c: &Case, tz: Tz, today: NaiveDate) -> diesel::QueryResult<CaseJson> {
+    pub fn load(
+        conn: &mut DbConn,
+        c: &Case,
+        tz: Tz,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<CaseJson> {
         let (promised, legal) = service::dues_today(conn, c, today)?;
         let stops = service::suspensions_of(conn, c.id)?;
         let open_days = match stops.iter().find(|s| s.to_day.is_none()) {
             Some(s) => {
                 let calendar = crate::hall::repo::work_calendar_around(conn, s.from_day)?;
-                super::clock::stopped_days(&calendar, s.stop(), today)
+                super::clock::stopped_days(
+                    &calendar,
+                    s.stop(),
+                    c.accepted_on.unwrap_or(s.from_day),
+                    today,
+                )
             }
             None => 0,
         };

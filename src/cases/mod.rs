@@ -3,10 +3,14 @@
 //! days, stopped by suspensions and moved by an extension; moved on by the
 //! department's staff, followed by the applicant.
 
+pub mod alerts;
 pub mod api;
 pub mod clock;
+pub mod exchange;
 pub mod json;
 pub mod models;
 pub mod moves;
 pub mod pages;
 pub mod service;
+mod stops;
+pub mod view;

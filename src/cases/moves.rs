@@ -1,19 +1,20 @@
 //! The moves on a case, each one write transaction (the caller writes its
 //! audit row in the same one): accept or answer materials received,
 //! suspend and resume the clock, extend it once, conclude, and deliver
-//! the result. A move the case's state forbids is refused (409).
+//! the result (the clock's own moves are in `stops`). A move the case's
+//! state forbids is refused (409).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-use super::clock::{self, Stop};
 use super::models::{Case, CaseStatus, SuspensionKind};
-use super::service::{self, CaseError, dues, suspensions_of};
+use super::service::{self, CaseError, dues};
+use super::stops;
 use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
 use crate::db::ids::{AccountId, CaseId};
-use crate::db::schema::{case_suspensions, cases};
+use crate::db::schema::cases;
 use crate::db::{DbConn, write_transaction};
 use crate::hall::repo as hall_repo;
 
@@ -105,9 +106,13 @@ pub fn apply(
             CaseMove::Accept => accept(conn, &c, today, now)?,
             CaseMove::Supplement(missing) => supplement(conn, &c, missing, today, now)?,
             CaseMove::Resubmit => resubmit(conn, &c, today)?,
-            CaseMove::Suspend(kind, reason) => suspend(conn, &c, *kind, reason, by, today, now)?,
-            CaseMove::Resume => resume(conn, &c, by, today, now)?,
-            CaseMove::Extend(days, reason) => extend(conn, &c, *days, reason, by, today, now)?,
+            CaseMove::Suspend(kind, reason) => {
+                stops::suspend(conn, &c, *kind, reason, by, today, now)?
+            }
+            CaseMove::Resume => stops::resume(conn, &c, by, today, now)?,
+            CaseMove::Extend(days, reason) => {
+                stops::extend(conn, &c, *days, reason, by, today, now)?
+            }
             CaseMove::Conclude(approved, note) => conclude(conn, &c, *approved, note, today, now)?,
             CaseMove::NotAccept(reason) => required(reason)?,
             CaseMove::Deliver(_, note) => crate::text::clean(note, 500),
@@ -125,7 +130,7 @@ pub fn apply(
     })
 }
 
-fn required(text: &str) -> Result<String, CaseError> {
+pub(super) fn required(text: &str) -> Result<String, CaseError> {
     let text = crate::text::clean(text, 500);
     if text.trim().is_empty() {
         return Err(CaseError::Invalid("reason_required"));
@@ -170,7 +175,15 @@ fn accept(
     let late = c.status == CaseStatus::Received && c.notice_due.is_some_and(|d| today > d);
     let accepted = if late { c.received_on } else { today };
     let calendar = hall_repo::work_calendar_around(conn, accepted)?;
-    let (promised, legal) = dues(&calendar, accepted, c.promised_days, c.legal_days, 0, &[], today);
+    let (promised, legal) = dues(
+        &calendar,
+        accepted,
+        c.promised_days,
+        c.legal_days,
+        0,
+        &[],
+        today,
+    );
     diesel::update(cases::table.find(c.id))
         .set((
             cases::accepted_on.eq(accepted),
@@ -229,160 +242,6 @@ fn resubmit(conn: &mut DbConn, c: &Case, today: NaiveDate) -> Result<String, Cas
         ))
         .execute(conn)?;
     Ok(String::new())
-}
-
-fn clock_running(c: &Case) -> Result<(), CaseError> {
-    if !c.status.clock_runs() {
-        return Err(CaseError::IllegalMove(c.status.as_str(), "suspended"));
-    }
-    Ok(())
-}
-
-fn suspend(
-    conn: &mut DbConn,
-    c: &Case,
-    kind: SuspensionKind,
-    reason: &str,
-    by: Mover,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<String, CaseError> {
-    clock_running(c)?;
-    if c.suspended_since.is_some() {
-        return Err(CaseError::Suspended);
-    }
-    let reason = required(reason)?;
-    if kind == SuspensionKind::Supplement {
-        let item = catalog_repo::find_service(conn, c.service_id)?.ok_or(CaseError::NotFound)?;
-        if !item.supplement_stops_clock {
-            return Err(CaseError::Invalid("supplement_does_not_stop_clock"));
-        }
-    }
-    diesel::insert_into(case_suspensions::table)
-        .values((
-            case_suspensions::case_id.eq(c.id),
-            case_suspensions::kind.eq(kind.as_str()),
-            case_suspensions::reason.eq(&reason),
-            case_suspensions::from_day.eq(today),
-            case_suspensions::started_at.eq(now),
-            case_suspensions::started_by.eq(by.id),
-        ))
-        .execute(conn)?;
-    diesel::update(cases::table.find(c.id))
-        .set((cases::suspended_since.eq(today), cases::updated_at.eq(now)))
-        .execute(conn)?;
-    Ok(format!("{}：{reason}", kind.as_str()))
-}
-
-/// Working days while suspended do not count: both due dates move on by
-/// them.
-fn resume(
-    conn: &mut DbConn,
-    c: &Case,
-    by: Mover,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<String, CaseError> {
-    let Some(since) = c.suspended_since else {
-        return Err(CaseError::IllegalMove(c.status.as_str(), "resumed"));
-    };
-    let n = diesel::update(
-        case_suspensions::table
-            .filter(case_suspensions::case_id.eq(c.id))
-            .filter(case_suspensions::to_day.is_null()),
-    )
-    .set((
-        case_suspensions::to_day.eq(today),
-        case_suspensions::ended_at.eq(now),
-        case_suspensions::ended_by.eq(by.id),
-    ))
-    .execute(conn)?;
-    if n != 1 {
-        return Err(CaseError::IllegalMove(c.status.as_str(), "resumed"));
-    }
-    let calendar = hall_repo::work_calendar_around(conn, since)?;
-    let stopped = clock::stopped_days(
-        &calendar,
-        Stop {
-            from: since,
-            to: Some(today),
-        },
-        today,
-    );
-    diesel::update(cases::table.find(c.id))
-        .set((
-            cases::suspended_since.eq(None::<NaiveDate>),
-            cases::suspended_days.eq(c.suspended_days + stopped),
-        ))
-        .execute(conn)?;
-    refresh_dues(conn, c.id, today, now)?;
-    Ok(stopped.to_string())
-}
-
-/// Art. 42: once, by at most the item's own limit, approved by a manager.
-fn extend(
-    conn: &mut DbConn,
-    c: &Case,
-    days: i32,
-    reason: &str,
-    by: Mover,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<String, CaseError> {
-    clock_running(c)?;
-    if !by.manager {
-        return Err(CaseError::NeedsManager);
-    }
-    if c.extended_days > 0 {
-        return Err(CaseError::AlreadyExtended);
-    }
-    let item = catalog_repo::find_service(conn, c.service_id)?.ok_or(CaseError::NotFound)?;
-    if days < 1 || days > item.max_extension_days {
-        return Err(CaseError::Invalid("invalid_extension"));
-    }
-    let reason = required(reason)?;
-    diesel::update(cases::table.find(c.id))
-        .set((
-            cases::extended_days.eq(days),
-            cases::extension_reason.eq(&reason),
-            cases::extended_by.eq(by.id),
-            cases::extended_at.eq(now),
-        ))
-        .execute(conn)?;
-    refresh_dues(conn, c.id, today, now)?;
-    Ok(format!("+{days}：{reason}"))
-}
-
-/// Recomputes and stores the due dates after the clock changed.
-fn refresh_dues(
-    conn: &mut DbConn,
-    id: CaseId,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<(), CaseError> {
-    let c = service::find(conn, id)?;
-    let Some(accepted) = c.accepted_on else {
-        return Ok(());
-    };
-    let stops: Vec<Stop> = suspensions_of(conn, id)?.iter().map(|s| s.stop()).collect();
-    let calendar = hall_repo::work_calendar_around(conn, accepted)?;
-    let (promised, legal) = dues(
-        &calendar,
-        accepted,
-        c.promised_days,
-        c.legal_days,
-        c.extended_days,
-        &stops,
-        today,
-    );
-    diesel::update(cases::table.find(id))
-        .set((
-            cases::promised_due.eq(promised),
-            cases::legal_due.eq(legal),
-            cases::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// 准予 or 不予许可 (with the reason): the result named in the item's

@@ -1,5 +1,4 @@
-//! Department staff's case list and case page (`/cases`), and the view of
-//! a case the applicant reads on the booking page and `/track`.
+//! Department staff's case list and case page (`/cases`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -9,6 +8,7 @@ use serde::Deserialize;
 use super::models::{Case, CaseStatus, SuspensionKind};
 use super::moves::CaseMove;
 use super::service;
+use super::view::CaseView;
 use crate::accounts::Identity;
 use crate::accounts::models::{Account, Role};
 use crate::catalog::pages::views::date_label;
@@ -17,7 +17,6 @@ use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::CaseId;
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 use crate::web::forms::{HtmlForm, private_page, see_other};
 use crate::web::throttle::client_ip;
 use crate::web::{AppState, PageCtx};
@@ -124,114 +123,6 @@ async fn cases_page(
     private_page(StatusCode::OK, &page)
 }
 
-/// One suspension as the case page and the applicant read it.
-pub struct StopView {
-    pub kind: String,
-    pub reason: String,
-    pub from: String,
-    pub to: String,
-}
-
-/// A case as a person reads it: status, dates as they stand today, why the
-/// clock stopped, the extension, the notice and the conclusion.
-pub struct CaseView {
-    pub number: String,
-    pub item: String,
-    pub status: String,
-    pub explain: String,
-    pub received: String,
-    pub accepted: String,
-    pub promised_due: String,
-    pub legal_due: String,
-    pub overdue: bool,
-    /// The open suspension, if the clock stands still now.
-    pub suspended: Option<StopView>,
-    pub stops: Vec<StopView>,
-    /// "延长 10 个工作日：…" once extended.
-    pub extension: String,
-    /// The one-time 补正 notice: what it lists, when it was given.
-    pub notice: String,
-    pub notice_at: String,
-    pub notice_late: bool,
-    pub result: String,
-    pub delivery: String,
-    pub conclusion_note: String,
-    pub timeline: Vec<(String, String, String)>,
-}
-
-fn stop_view(s: &super::models::CaseSuspension, lang: Lang) -> StopView {
-    StopView {
-        kind: lang.t(&format!("suspension-{}", s.kind.as_str())),
-        reason: s.reason.clone(),
-        from: date_label(lang, s.from_day),
-        to: s.to_day.map(|d| date_label(lang, d)).unwrap_or_default(),
-    }
-}
-
-impl CaseView {
-    pub fn load(
-        conn: &mut DbConn,
-        c: &Case,
-        lang: Lang,
-        tz: chrono_tz::Tz,
-        today: chrono::NaiveDate,
-    ) -> Result<CaseView, AppError> {
-        let item = catalog_repo::find_service(conn, c.service_id)?
-            .map(|s| s.name)
-            .unwrap_or_default();
-        let timeline = service::events_of(conn, c.id)?
-            .into_iter()
-            .map(|e| {
-                (
-                    lang.t(&format!("case-{}", e.status)),
-                    crate::clock::format_local(e.at, tz),
-                    e.note,
-                )
-            })
-            .collect();
-        let (promised, legal) = service::dues_today(conn, c, today)?;
-        let suspensions = service::suspensions_of(conn, c.id)?;
-        let label = |d: Option<chrono::NaiveDate>| d.map(|d| date_label(lang, d)).unwrap_or_default();
-        Ok(CaseView {
-            number: c.case_number.clone(),
-            item,
-            status: lang.t(&format!("case-{}", c.status.as_str())),
-            explain: lang.t(&format!("case-{}-explain", c.status.as_str())),
-            received: date_label(lang, c.received_on),
-            accepted: label(c.accepted_on),
-            promised_due: label(promised),
-            legal_due: label(legal),
-            overdue: c.overdue(today),
-            suspended: suspensions
-                .iter()
-                .find(|s| s.to_day.is_none())
-                .map(|s| stop_view(s, lang)),
-            stops: suspensions.iter().map(|s| stop_view(s, lang)).collect(),
-            extension: if c.extended_days > 0 {
-                lang.t_args(
-                    "case-extended-by",
-                    &[
-                        ("n", c.extended_days.into()),
-                        ("v", c.extension_reason.clone().into()),
-                    ],
-                )
-            } else {
-                String::new()
-            },
-            notice: c.notice_text.clone(),
-            notice_at: c
-                .notice_at
-                .map(|t| crate::clock::format_local(t, tz))
-                .unwrap_or_default(),
-            notice_late: c.notice_late,
-            result: c.result_name.clone(),
-            delivery: c.delivery.clone(),
-            conclusion_note: c.conclusion_note.clone(),
-            timeline,
-        })
-    }
-}
-
 #[derive(Template)]
 #[template(path = "cases/detail.html")]
 struct CasePage {
@@ -291,7 +182,12 @@ async fn case_page(
                             | CaseStatus::Received
                     )
                 })
-                .map(|s| (s.as_str().to_string(), ctx.t(&format!("case-{}", s.as_str()))))
+                .map(|s| {
+                    (
+                        s.as_str().to_string(),
+                        ctx.t(&format!("case-{}", s.as_str())),
+                    )
+                })
                 .collect();
             let error = q
                 .error
@@ -302,7 +198,12 @@ async fn case_page(
                 next,
                 kinds: SuspensionKind::ALL
                     .iter()
-                    .map(|k| (k.as_str().to_string(), ctx.t(&format!("suspension-{}", k.as_str()))))
+                    .map(|k| {
+                        (
+                            k.as_str().to_string(),
+                            ctx.t(&format!("suspension-{}", k.as_str())),
+                        )
+                    })
                     .collect(),
                 materials: catalog_repo::materials_of(conn, c.service_id)?
                     .into_iter()
@@ -382,7 +283,9 @@ impl CaseForm {
             missing_materials: self.missing_materials,
             to: Some(self.to),
         };
-        let action = action.strip_prefix("conclude_").map_or(action, |_| "conclude");
+        let action = action
+            .strip_prefix("conclude_")
+            .map_or(action, |_| "conclude");
         body.into_move(action)
     }
 }

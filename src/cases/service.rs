@@ -12,7 +12,9 @@ use crate::catalog::repo as catalog_repo;
 use crate::clock::local;
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, BookingId, CaseId, DepartmentId, HallId, ServiceId, TicketId};
-use crate::db::schema::{accounts, bookings, case_counters, case_events, case_suspensions, cases, halls};
+use crate::db::schema::{
+    accounts, bookings, case_counters, case_events, case_suspensions, cases, halls,
+};
 use crate::hall::calendar::WorkCalendar;
 use crate::hall::repo as hall_repo;
 
@@ -57,10 +59,7 @@ pub struct NewCase<'a> {
 
 /// The applicant of a booked visit and their phone's last digits; for a
 /// walk-in, the digits the clerk typed.
-fn applicant(
-    conn: &mut DbConn,
-    new: &NewCase,
-) -> QueryResult<(Option<AccountId>, String)> {
+fn applicant(conn: &mut DbConn, new: &NewCase) -> QueryResult<(Option<AccountId>, String)> {
     match new.booking {
         Some(b) => {
             let (account, phone): (AccountId, String) = bookings::table
@@ -104,7 +103,15 @@ pub fn open_case(
     };
     let accepted = (!new.received).then_some(today);
     let (promised_due, legal_due) = match accepted {
-        Some(a) => dues(&calendar, a, item.promised_days, item.legal_days, 0, &[], today),
+        Some(a) => dues(
+            &calendar,
+            a,
+            item.promised_days,
+            item.legal_days,
+            0,
+            &[],
+            today,
+        ),
         None => (None, None),
     };
     let id: CaseId = diesel::insert_into(cases::table)
@@ -122,8 +129,9 @@ pub fn open_case(
             ),
             (
                 cases::received_on.eq(today),
-                cases::notice_due
-                    .eq(new.received.then(|| calendar.add_working_days(today, NOTICE_DAYS))),
+                cases::notice_due.eq(new
+                    .received
+                    .then(|| calendar.add_working_days(today, NOTICE_DAYS))),
                 cases::accepted_on.eq(accepted),
                 cases::promised_days.eq(item.promised_days.max(0)),
                 cases::legal_days.eq(item.legal_days.max(0)),
@@ -237,7 +245,10 @@ pub fn dues_today(
     if c.suspended_since.is_none() {
         return Ok((c.promised_due, c.legal_due));
     }
-    let stops: Vec<Stop> = suspensions_of(conn, c.id)?.iter().map(|s| s.stop()).collect();
+    let stops: Vec<Stop> = suspensions_of(conn, c.id)?
+        .iter()
+        .map(|s| s.stop())
+        .collect();
     let calendar = hall_repo::work_calendar_around(conn, accepted)?;
     Ok(dues(
         &calendar,

@@ -299,9 +299,10 @@ fn items_file(conn: &mut DbConn, refs: &mut Refs, text: &str) -> Result<Summary,
         let mut v = form
             .validate(false, &|_| true)
             .map_err(|e| refused(Kind::Items, line, SaveError::Invalid(e)))?;
-        // A 事项清单 carries neither the hall-floor settings, nor the
-        // materials (their own file), nor the active flag: all kept.
-        (v.floor, v.materials, v.active) = (None, None, None);
+        // A 事项清单 carries neither the hall-floor settings, nor the clock
+        // rules, nor the materials (their own file), nor the active flag:
+        // all kept.
+        (v.floor, v.clock, v.materials, v.active) = (None, None, None, None);
         if !has_guide {
             v.guide = None;
         }

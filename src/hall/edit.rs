@@ -113,10 +113,15 @@ fn write_hall(
             halls::release_delay_minutes.eq(fair.release_delay_minutes),
             halls::limit_counts_items.eq(fair.limit_counts_items),
         );
+        let rating_rules = (
+            halls::follow_up_days.eq(v.rating.follow_up_days),
+            halls::default_rating_days.eq(v.rating.default_rating_days),
+            halls::default_rating_grade.eq(v.rating.default_rating_grade),
+        );
         match id {
             Some(id) => {
                 diesel::update(halls::table.find(id))
-                    .set((values, fair_use))
+                    .set((values, fair_use, rating_rules))
                     .execute(conn)?;
                 Ok(id)
             }
@@ -124,6 +129,7 @@ fn write_hall(
                 .values((
                     values,
                     fair_use,
+                    rating_rules,
                     halls::created_at.eq(today.and_hms_opt(0, 0, 0).unwrap_or_default()),
                 ))
                 .returning(halls::id)

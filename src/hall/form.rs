@@ -61,6 +61,12 @@ pub struct HallForm {
     /// A checkbox: "on" when a visit of k items counts k active bookings.
     #[serde(default)]
     pub limit_counts_items: String,
+    #[serde(default)]
+    pub follow_up_days: String,
+    #[serde(default)]
+    pub default_rating_days: String,
+    #[serde(default)]
+    pub default_rating_grade: String,
 }
 
 /// The hall's 监督投诉电话; left empty, the 12345 hotline that takes
@@ -100,6 +106,9 @@ impl HallForm {
             waitlist_hold_minutes: h.waitlist_hold_minutes.to_string(),
             release_delay_minutes: h.release_delay_minutes.to_string(),
             limit_counts_items: if h.limit_counts_items { "on" } else { "" }.into(),
+            follow_up_days: h.follow_up_days.to_string(),
+            default_rating_days: h.default_rating_days.to_string(),
+            default_rating_grade: h.default_rating_grade.to_string(),
         }
     }
 
@@ -124,6 +133,9 @@ impl HallForm {
             cancel_suspension_days: "7".into(),
             waitlist_hold_minutes: "120".into(),
             release_delay_minutes: "10".into(),
+            follow_up_days: "5".into(),
+            default_rating_days: "0".into(),
+            default_rating_grade: "5".into(),
             ..Default::default()
         }
     }
@@ -149,6 +161,17 @@ pub struct ValidHall {
     pub early: i32,
     pub late: i32,
     pub fair: FairUse,
+    pub rating: RatingRules,
+}
+
+/// The hall's 好差评 rules: the follow-up deadline of a bad rating in
+/// working days, and the optional default grade of a visit not rated
+/// within some days (0: off, the national default).
+#[derive(Debug, Clone, Copy)]
+pub struct RatingRules {
+    pub follow_up_days: i32,
+    pub default_rating_days: i32,
+    pub default_rating_grade: i32,
 }
 
 /// The hall's fair-use rules: no-shows and cancellations that suspend online
@@ -207,6 +230,7 @@ impl HallForm {
         ]
         .map(|(field, v, min, max)| text::number(&mut e, field, v, min, max));
         let fair = f.fair_use(&mut e);
+        let rating = f.rating_rules(&mut e);
         let address = crate::text::clean_line(&f.address, 200);
         let phone = crate::text::clean_line(&f.phone, 30);
         let complaint_phone = complaint_line(&f.complaint_phone);
@@ -234,6 +258,7 @@ impl HallForm {
             early,
             late,
             fair,
+            rating,
         })
     }
 
@@ -259,6 +284,24 @@ impl HallForm {
             e.push(("parent_id", "admin-error-parent"));
         }
         parent
+    }
+
+    fn rating_rules(&self, e: &mut FieldErrors) -> RatingRules {
+        let f = self;
+        // Left empty: the national defaults (5 working days; the rule off).
+        let [follow_up_days, default_rating_days, default_rating_grade] = [
+            ("follow_up_days", &f.follow_up_days, 1, 30, 5),
+            ("default_rating_days", &f.default_rating_days, 0, 60, 0),
+            ("default_rating_grade", &f.default_rating_grade, 1, 5, 5),
+        ]
+        .map(|(field, v, min, max, default)| {
+            text::optional_number(e, field, v, min, max).unwrap_or(default)
+        });
+        RatingRules {
+            follow_up_days,
+            default_rating_days,
+            default_rating_grade,
+        }
     }
 
     fn fair_use(&self, e: &mut FieldErrors) -> FairUse {

@@ -66,6 +66,12 @@ pub struct Hall {
     pub cancel_suspension_days: i32,
     /// A visit of k items counts k toward `max_active_bookings` (else one).
     pub limit_counts_items: bool,
+    /// Working days a department has to follow a bad rating up.
+    pub follow_up_days: i32,
+    /// 0: off. Otherwise a visit not rated within this many days counts as
+    /// `default_rating_grade` (shown as such).
+    pub default_rating_days: i32,
+    pub default_rating_grade: i32,
 }
 
 impl Hall {

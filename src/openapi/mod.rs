@@ -36,6 +36,7 @@ kiosks and calling boards send their device token (`dev_…`) the same way.",
         (name = "bookings", description = "网上预约 / slots, bookings and tracking"),
         (name = "waitlist", description = "候补 / the waiting list of full days and the places it is offered"),
         (name = "cases", description = "办件 / cases, their legal clocks (suspensions, extension) and decisions"),
+        (name = "ratings", description = "好差评 / rating visits and cases; the published figures"),
         (name = "queue", description = "排队叫号 / kiosk tickets, the clerk's calls, the calling board"),
         (name = "meta", description = "本文档 / this document"),
     ),
@@ -76,6 +77,7 @@ pub fn api_scope(cors_origins: &[String]) -> impl HttpServiceFactory + OpenApiFa
         .configure(crate::visit::api::configure)
         .configure(crate::queue::api::configure)
         .configure(crate::cases::api::configure)
+        .configure(crate::ratings::api::configure)
 }
 
 /// Browsers may call the API from the configured origins only (a

@@ -129,6 +129,7 @@ fn detail_page(
         b: booking_view(conn, &b, ctx.lang)?,
         visit: Visit::load(conn, &b, ctx.lang, tz, now)?,
         grades: grades(ctx.lang),
+        reasons: reasons(ctx.lang),
         rate_action: format!("/bookings/{}/rate", b.code),
         rate_hidden: Vec::new(),
         notice: String::new(),

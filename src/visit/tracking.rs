@@ -32,6 +32,7 @@ pub(crate) async fn track_page(
     let q = q.into_inner();
     let mut page = TrackPage {
         grades: grades(ctx.lang),
+        reasons: reasons(ctx.lang),
         rate_action: "/track/rate".to_string(),
         rate_hidden: Vec::new(),
         notice: if q.rated.is_some() {

@@ -99,7 +99,7 @@ pub struct VisitItem {
     pub name: String,
     pub label: String,
     pub explain: String,
-    pub case: Option<crate::cases::pages::CaseView>,
+    pub case: Option<crate::cases::view::CaseView>,
 }
 
 pub struct TimelineEntry {
@@ -146,6 +146,7 @@ pub struct BookingPage {
     pub b: BookingView,
     pub visit: Option<Visit>,
     pub grades: Vec<(i32, String)>,
+    pub reasons: Vec<(String, String)>,
     pub rate_action: String,
     pub rate_hidden: Vec<(String, String)>,
     pub qr_svg: String,
@@ -189,6 +190,7 @@ pub struct CancelPage {
 pub struct TrackPage {
     pub ctx: PageCtx,
     pub grades: Vec<(i32, String)>,
+    pub reasons: Vec<(String, String)>,
     pub rate_action: String,
     pub rate_hidden: Vec<(String, String)>,
     pub notice: String,
@@ -233,11 +235,17 @@ pub struct Visit {
     pub wait: Option<i64>,
     pub window_number: Option<i32>,
     /// The case of a visit of one item.
-    pub case: Option<crate::cases::pages::CaseView>,
+    pub case: Option<crate::cases::view::CaseView>,
     /// A visit of several items: each with its outcome and case.
     pub items: Vec<VisitItem>,
     pub can_rate: bool,
     pub rated: String,
+    /// The grade was given by the hall's rule for a visit not rated in time.
+    pub rated_by_rule: bool,
+    /// Decided cases of the visit not yet rated (一事一评): (number, item).
+    pub rate_cases: Vec<(String, String)>,
+    /// The department's answers (反馈) to a bad rating of the visit.
+    pub answers: Vec<String>,
 }
 
 impl Visit {
@@ -266,7 +274,7 @@ impl Visit {
         let named = crate::queue::items::named(conn, t.id)?;
         let (case, items) = if named.len() == 1 {
             let case = match cases.first() {
-                Some(c) => Some(crate::cases::pages::CaseView::load(
+                Some(c) => Some(crate::cases::view::CaseView::load(
                     conn, c, lang, tz, today,
                 )?),
                 None => None,
@@ -278,7 +286,7 @@ impl Visit {
                 let c = cases.iter().find(|c| c.service_id == item.service_id);
                 let (label, explain) = item_outcome(conn, item, c, lang)?;
                 let case = match c {
-                    Some(c) => Some(crate::cases::pages::CaseView::load(
+                    Some(c) => Some(crate::cases::view::CaseView::load(
                         conn, c, lang, tz, today,
                     )?),
                     None => None,
@@ -293,9 +301,17 @@ impl Visit {
             (None, items)
         };
         let rating = crate::ratings::service::for_ticket(conn, t.id)?;
+        let rate_cases = cases_to_rate(conn, &cases, &named)?;
+        let answers = crate::ratings::follow_up::answers_for_ticket(conn, t.id)?;
         Ok(Some(Visit {
             ticket_status: lang.t(&format!("ticket-{}", t.status.as_str())),
             can_rate: t.status == crate::queue::models::TicketStatus::Completed && rating.is_none(),
+            rate_cases,
+            answers,
+            // A hall rule's grade is never shown as the resident's own.
+            rated_by_rule: rating
+                .as_ref()
+                .is_some_and(|r| r.channel == crate::ratings::service::Channel::Default),
             rated: rating
                 .map(|r| lang.t(&format!("grade-{}", r.grade)))
                 .unwrap_or_default(),
@@ -308,6 +324,39 @@ impl Visit {
             items,
         }))
     }
+}
+
+/// Decided cases of a visit not yet rated (一事一评): (number, item).
+fn cases_to_rate(
+    conn: &mut DbConn,
+    cases: &[crate::cases::models::Case],
+    named: &[(crate::queue::items::TicketItem, String)],
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut rate_cases = Vec::new();
+    for c in cases.iter().filter(|c| c.concluded_at.is_some()) {
+        if crate::ratings::service::for_case(conn, c.id)?.is_none() {
+            let item = named
+                .iter()
+                .find(|(i, _)| i.service_id == c.service_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            rate_cases.push((c.case_number.clone(), item));
+        }
+    }
+    Ok(rate_cases)
+}
+
+/// The tick-box reasons of a bad rating, for a rating form.
+pub fn reasons(lang: Lang) -> Vec<(String, String)> {
+    crate::ratings::service::Reason::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                lang.t(&format!("rating-reason-{}", r.as_str())),
+            )
+        })
+        .collect()
 }
 
 /// The five grades, best first, for a rating form.

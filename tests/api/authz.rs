@@ -234,9 +234,9 @@ async fn personas(app: &TestApp) -> (Vec<Persona>, Samples) {
         .run(move |conn| -> onestop::error::AppResult<_> {
             Ok(onestop::ratings::service::rate(
                 conn,
-                onestop::db::ids::TicketId(t1 as i32),
-                1,
-                "",
+                onestop::ratings::service::Target::Visit(onestop::db::ids::TicketId(t1 as i32)),
+                &onestop::ratings::service::Given::check(1, "态度不好", &["attitude".into()])
+                    .unwrap(),
                 onestop::ratings::service::Channel::Web,
                 chrono::Utc::now().naive_utc(),
                 chrono_tz::Asia::Shanghai,

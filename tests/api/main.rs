@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod authz;
 mod booking;
+mod case_clock_model;
 mod catalogue;
 mod catalogue_rules;
 mod cli;

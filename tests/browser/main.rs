@@ -6,6 +6,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod cases;
 mod driver;
 mod journeys;
 mod visits;

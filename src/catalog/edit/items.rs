@@ -2,10 +2,11 @@
 
 use diesel::prelude::*;
 
+use super::guide::{GuideForm, write_guide};
 use super::materials::{MaterialLine, parse_materials, write_materials};
 use super::{SaveError, Target, Written, active_box, department_of_hall, resolve};
 use crate::catalog::labels::ZhLabel;
-use crate::catalog::models::{Category, Delivery, Scope, ServiceGuide, ServiceItem, Subject};
+use crate::catalog::models::{Category, Delivery, ServiceGuide, ServiceItem, Subject};
 use crate::db::ids::{DepartmentId, HallId, ServiceId};
 use crate::db::schema::service_items;
 use crate::db::{DbConn, write_transaction};
@@ -41,73 +42,14 @@ pub struct ItemForm {
     #[serde(default)]
     pub avg_service_minutes: String,
     pub active: Option<String>,
+    #[serde(default)]
+    pub max_extension_days: String,
+    pub supplement_stops_clock: Option<String>,
     /// One material a line: `name | form | copies | note`.
     #[serde(default)]
     pub materials: String,
     #[serde(flatten)]
     pub guide: GuideForm,
-}
-
-/// The 办事指南 fields as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct GuideForm {
-    #[serde(default)]
-    pub legal_basis: String,
-    #[serde(default)]
-    pub conditions: String,
-    #[serde(default)]
-    pub visits: String,
-    pub online: Option<String>,
-    pub by_post: Option<String>,
-    #[serde(default)]
-    pub scope: String,
-    #[serde(default)]
-    pub fee_basis: String,
-    #[serde(default)]
-    pub result: String,
-    #[serde(default)]
-    pub result_delivery: String,
-}
-
-impl GuideForm {
-    pub fn of(g: &ServiceGuide) -> GuideForm {
-        GuideForm {
-            legal_basis: g.legal_basis.clone(),
-            conditions: g.conditions.clone(),
-            visits: g.visits.to_string(),
-            online: g.online.then(String::new),
-            by_post: g.by_post.then(String::new),
-            scope: g.scope.as_str().to_string(),
-            fee_basis: g.fee_basis.clone(),
-            result: g.result.clone(),
-            result_delivery: g.result_delivery.clone(),
-        }
-    }
-
-    fn validate(&self, e: &mut FieldErrors) -> Option<ServiceGuide> {
-        let legal_basis = text::optional(e, "legal_basis", &self.legal_basis, 1000);
-        let conditions = text::optional(e, "conditions", &self.conditions, 2000);
-        // Left empty: the usual 最多跑一次, handled across the city.
-        let visits = text::optional_number(e, "visits", &self.visits, 0, 9).unwrap_or(1);
-        let scope = match self.scope.trim() {
-            "" => Some(Scope::City),
-            s => choice::<Scope>(e, "scope", s),
-        };
-        let fee_basis = text::optional(e, "fee_basis", &self.fee_basis, 500);
-        let result = text::optional(e, "result", &self.result, 200);
-        let result_delivery = text::optional(e, "result_delivery", &self.result_delivery, 200);
-        Some(ServiceGuide {
-            legal_basis,
-            conditions,
-            visits,
-            online: self.online.is_some(),
-            by_post: self.by_post.is_some(),
-            scope: scope?,
-            fee_basis,
-            result,
-            result_delivery,
-        })
-    }
 }
 
 /// How the hall floor handles an item: walk-in quota, target wait, the
@@ -117,6 +59,15 @@ pub struct Floor {
     pub walk_in_quota: Option<i32>,
     pub target_wait_minutes: Option<i32>,
     pub avg_service_minutes: i32,
+}
+
+/// The item's own rules for a case's clock (行政许可法 Art. 42, 45): the
+/// most working days one extension may add (0: none allowed), and whether
+/// a 补正 after acceptance stops the clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClockRules {
+    pub max_extension_days: i32,
+    pub supplement_stops_clock: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,13 +86,19 @@ pub struct ValidItem {
     pub bookable_online: bool,
     /// `None` (spreadsheets do not carry them): left as they are.
     pub floor: Option<Floor>,
+    /// `None` (spreadsheets do not carry them): left as they are.
+    pub clock: Option<ClockRules>,
     /// `None` (an older 事项清单 without these columns): left as they are.
     pub guide: Option<ServiceGuide>,
     pub materials: Option<Vec<MaterialLine>>,
     pub active: Option<bool>,
 }
 
-fn choice<T: ZhLabel>(e: &mut FieldErrors, field: &'static str, value: &str) -> Option<T> {
+pub(super) fn choice<T: ZhLabel>(
+    e: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<T> {
     let v = T::from_label(value);
     if v.is_none() {
         e.push((field, "admin-error-choice"));
@@ -205,6 +162,18 @@ impl ItemForm {
         let fee = text::optional(&mut e, "fee", &self.fee, 100);
         let description = text::optional(&mut e, "description", &self.description, 2000);
         let floor = self.floor(&mut e);
+        let clock = ClockRules {
+            // Left empty: the law's own +10 working days.
+            max_extension_days: text::optional_number(
+                &mut e,
+                "max_extension_days",
+                &self.max_extension_days,
+                0,
+                60,
+            )
+            .unwrap_or(10),
+            supplement_stops_clock: self.supplement_stops_clock.is_some(),
+        };
         let guide = self.guide.validate(&mut e);
         let materials = parse_materials(&self.materials)
             .map_err(|k| e.push(("materials", k)))
@@ -228,6 +197,7 @@ impl ItemForm {
                     description,
                     bookable_online: self.bookable_online.is_some(),
                     floor: Some(floor),
+                    clock: Some(clock),
                     guide,
                     materials: Some(materials),
                     active: active_box(editing, &self.active),
@@ -254,6 +224,10 @@ impl ValidItem {
                 f.walk_in_quota == i.walk_in_quota
                     && f.target_wait_minutes == i.target_wait_minutes
                     && f.avg_service_minutes == i.avg_service_minutes
+            })
+            && self.clock.is_none_or(|c| {
+                c.max_extension_days == i.max_extension_days
+                    && c.supplement_stops_clock == i.supplement_stops_clock
             })
             && self.active.is_none_or(|a| a == i.active)
     }
@@ -356,23 +330,8 @@ pub fn save_item(
     Ok(write_item(conn, hall, target, &v)?.0)
 }
 
-fn write_guide(conn: &mut DbConn, id: ServiceId, g: &ServiceGuide) -> QueryResult<usize> {
-    diesel::update(service_items::table.find(id))
-        .set((
-            service_items::legal_basis.eq(&g.legal_basis),
-            service_items::conditions.eq(&g.conditions),
-            service_items::visits.eq(g.visits),
-            service_items::online.eq(g.online),
-            service_items::by_post.eq(g.by_post),
-            service_items::scope.eq(g.scope.as_str()),
-            service_items::fee_basis.eq(&g.fee_basis),
-            service_items::result.eq(&g.result),
-            service_items::result_delivery.eq(&g.result_delivery),
-        ))
-        .execute(conn)
-}
-
-/// What only the form carries: the hall-floor settings and the active flag.
+/// What only the form carries: the hall-floor settings, the clock rules and
+/// the active flag.
 fn write_floor_and_active(conn: &mut DbConn, id: ServiceId, v: &ValidItem) -> QueryResult<()> {
     if let Some(f) = &v.floor {
         diesel::update(service_items::table.find(id))
@@ -380,6 +339,14 @@ fn write_floor_and_active(conn: &mut DbConn, id: ServiceId, v: &ValidItem) -> Qu
                 service_items::walk_in_quota.eq(f.walk_in_quota),
                 service_items::target_wait_minutes.eq(f.target_wait_minutes),
                 service_items::avg_service_minutes.eq(f.avg_service_minutes),
+            ))
+            .execute(conn)?;
+    }
+    if let Some(c) = &v.clock {
+        diesel::update(service_items::table.find(id))
+            .set((
+                service_items::max_extension_days.eq(c.max_extension_days),
+                service_items::supplement_stops_clock.eq(c.supplement_stops_clock),
             ))
             .execute(conn)?;
     }

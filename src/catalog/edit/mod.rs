@@ -6,6 +6,7 @@
 //! deactivated — and no change may strand a resident: a window with future
 //! bookings stays open, a window keeps an item it has future bookings for.
 
+pub mod guide;
 pub mod items;
 pub mod materials;
 pub mod matrix;
@@ -17,7 +18,8 @@ use crate::db::schema::{departments, service_items, windows, zones};
 use crate::db::{DbConn, write_transaction};
 use crate::text::{self, FieldErrors};
 
-pub use items::{GuideForm, ItemForm, ValidItem, save_item, write_item};
+pub use guide::GuideForm;
+pub use items::{ItemForm, ValidItem, save_item, write_item};
 pub use materials::{MaterialLine, materials_text, parse_materials, write_materials};
 pub use matrix::save_matrix;
 

@@ -359,9 +359,16 @@ impl Generator {
             let Some((ticket, _, finished)) = ticket_ids.get(&number) else {
                 continue;
             };
+            let (comment, reasons) = if grade <= 2 {
+                super::follow_ups::bad_rating_words(&mut self.rng)
+            } else {
+                ("", "")
+            };
             rows.push((
                 ratings::ticket_id.eq(*ticket),
                 ratings::grade.eq(grade),
+                ratings::comment.eq(comment),
+                ratings::reasons.eq(reasons),
                 ratings::channel.eq("kiosk"),
                 ratings::hall_id.eq(self.hall),
                 ratings::window_id.eq(Some(self.pairs[p].window)),

@@ -25,6 +25,7 @@ pub struct HistoryReport {
     pub tickets: usize,
     pub cases: usize,
     pub ratings: usize,
+    pub follow_ups: usize,
 }
 
 /// Multi-row inserts go to the concrete connection (they do not compile
@@ -46,6 +47,7 @@ macro_rules! batch {
     }};
 }
 
+mod follow_ups;
 mod generator;
 
 use generator::Generator;
@@ -218,6 +220,7 @@ pub fn generate(
             ));
         }
     }
+    g.report.follow_ups = follow_ups::follow_ups(conn, hall, &g.calendar, now, tz, &mut g.rng)?;
     // Fresh statistics for the planner, and on PostgreSQL a visibility map
     // so the dashboard's index-only scans need not visit the tables.
     if let DbConn::Pg(c) = conn {

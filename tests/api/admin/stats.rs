@@ -123,7 +123,12 @@ async fn statistics_of_a_hand_built_day_match_the_hand_computed_figures() {
     app.post_form(
         "/kiosk/rate",
         "/kiosk/rate",
-        &[("number", w1["number"].as_str().unwrap()), ("grade", "1")],
+        &[
+            ("number", w1["number"].as_str().unwrap()),
+            ("grade", "1"),
+            ("comment", "等了太久"),
+            ("reasons", "efficiency"),
+        ],
     )
     .await;
 

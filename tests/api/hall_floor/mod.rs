@@ -6,9 +6,11 @@ use onestop::accounts::models::Role;
 use serde_json::{Value, json};
 
 mod calls;
+pub(crate) mod case_clocks;
 mod cases;
 mod checkin;
 mod pages;
+mod rating_loop;
 mod ratings;
 mod walk_in;
 
@@ -69,4 +71,17 @@ pub(crate) async fn setup(app: &TestApp, n: u32) -> (i64, i64, crate::helpers::S
     let number = app.window_for(item).await;
     let clerk = app.staff(n, Role::Clerk, Some(number as i32), None).await;
     (item, app.window_id(number).await, clerk)
+}
+
+/// The clerk calls the next number at the window, starts and completes it
+/// with `outcome`: the completed ticket.
+pub(crate) async fn serve_next(app: &TestApp, token: &str, window_id: i64, outcome: &str) -> Value {
+    let (_, t) = call_next(app, token, window_id).await;
+    let id = t["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("nobody called: {t}"));
+    act(app, token, id, "start", json!({})).await;
+    let (s, done) = act(app, token, id, "complete", json!({"outcome": outcome})).await;
+    assert_eq!(s, 200, "{done}");
+    done
 }

@@ -34,7 +34,7 @@ async fn a_finished_visit_is_rated_once_and_a_bad_rating_opens_a_follow_up() {
         .post_form(
             "/login",
             "/track/rate",
-            &[("code", &code), ("phone_last4", &last4), ("grade", "1")],
+            &[("code", &code), ("phone_last4", &last4), ("grade", "5")],
         )
         .await;
     assert!(
@@ -52,6 +52,28 @@ async fn a_finished_visit_is_rated_once_and_a_bad_rating_opens_a_follow_up() {
         json!({"outcome": "done"}),
     )
     .await;
+    // A bad grade needs the words; refused, nothing is kept.
+    for (comment, reason, error) in [
+        ("", "efficiency", "rating-error-comment"),
+        ("   ", "", "rating-error-comment"),
+        ("等了很久", "rudeness", "rating-error-invalid"),
+    ] {
+        let r = app
+            .post_form(
+                "/login",
+                "/track/rate",
+                &[
+                    ("code", &code),
+                    ("phone_last4", &last4),
+                    ("grade", "1"),
+                    ("comment", comment),
+                    ("reasons", reason),
+                ],
+            )
+            .await;
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.contains(error), "{to}");
+    }
     let r1 = app
         .post_form(
             "/login",
@@ -61,6 +83,7 @@ async fn a_finished_visit_is_rated_once_and_a_bad_rating_opens_a_follow_up() {
                 ("phone_last4", &last4),
                 ("grade", "1"),
                 ("comment", "等了很久"),
+                ("reasons", "efficiency"),
             ],
         )
         .await;
