@@ -160,7 +160,7 @@ fn process_rows(conn: &mut DbConn, p: &Period) -> QueryResult<Vec<Vec<String>>> 
         .left_join(accounts::table.on(accounts::id.nullable().eq(case_events::actor_id)))
         .filter(case_events::at.ge(start.and_hms_opt(0, 0, 0).unwrap_or_default()))
         .filter(case_events::at.lt(end.and_hms_opt(0, 0, 0).unwrap_or_default()))
-        .order(case_events::id)
+        .order((case_events::at, case_events::id))
         .select((
             case_events::case_id,
             case_events::status,

@@ -47,6 +47,7 @@ macro_rules! batch {
     }};
 }
 
+mod case_events;
 mod follow_ups;
 mod generator;
 
@@ -220,6 +221,7 @@ pub fn generate(
             ));
         }
     }
+    case_events::case_events(conn, hall)?;
     g.report.follow_ups = follow_ups::follow_ups(conn, hall, &g.calendar, now, tz, &mut g.rng)?;
     // Fresh statistics for the planner, and on PostgreSQL a visibility map
     // so the dashboard's index-only scans need not visit the tables.
