@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 examples=${1:-}
 [ "$examples" = "--max-examples" ] && examples=$2 || examples=60
-bin=${ONESTOP_BIN:-target/debug/onestop}
+bin=${ONESTOP_BIN:-${CARGO_TARGET_DIR:-target}/debug/onestop}
 venv=${ONESTOP_VENV:-$HOME/.cache/onestop-api-contract}
 req=scripts/api-contract/requirements.txt
 
