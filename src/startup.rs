@@ -36,6 +36,7 @@ pub struct Services {
     pub hasher: Hasher,
     pub events: EventBus,
     pub outbox: OutboxSignal,
+    pub catalogue: catalog::snapshot::Catalogue,
 }
 
 /// What [`prepare`] readies: the shared state and the features' services.
@@ -166,6 +167,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<Prepared> {
         hasher: Hasher::for_this_machine(),
         events,
         outbox: OutboxSignal::default(),
+        catalogue: catalog::snapshot::Catalogue::default(),
     };
     Ok(Prepared { state, services })
 }
@@ -206,6 +208,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
     let hasher = web::Data::new(services.hasher);
     let events = web::Data::new(services.events);
     let outbox = web::Data::new(services.outbox);
+    let catalogue = web::Data::new(services.catalogue);
     let cors_origins = data.settings.cors_origins.clone();
     let api_doc = web::Data::new(crate::openapi::Document::build()?);
     let mut server = HttpServer::new(move || {
@@ -214,6 +217,7 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .app_data(hasher.clone())
             .app_data(events.clone())
             .app_data(outbox.clone())
+            .app_data(catalogue.clone())
             .app_data(api_doc.clone())
             .app_data(json_config())
             .app_data(query_config())
@@ -248,6 +252,15 @@ pub fn serve(listener: TcpListener, state: AppState, services: Services) -> anyh
             .configure(admin::configure)
             .configure(crate::openapi::page::configure)
             .default_service(web::to(errors::not_found))
+    })
+    // Compressed pages go out in chunks; without TCP_NODELAY each waits
+    // ~40 ms for the client's delayed ACK (Nagle's algorithm).
+    .on_connect(|conn, _ext| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>()
+            && let Err(e) = tcp.set_nodelay(true)
+        {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
     })
     .shutdown_timeout(20);
     if let Some(n) = workers {

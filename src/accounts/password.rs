@@ -3,32 +3,91 @@
 //! call it through the bounded hasher (`crate::accounts::hasher`), never on
 //! an async worker.
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::phc::{Output, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 128;
 
-fn argon2() -> Result<Argon2<'static>, argon2::Error> {
-    let params = Params::new(19 * 1024, 2, 1, None)?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+const OUTPUT_LEN: usize = 32;
+const SALT_LEN: usize = 16;
+
+fn params() -> Params {
+    // Constant and valid: the crate's own defaults.
+    Params::new(19 * 1024, 2, 1, Some(OUTPUT_LEN)).unwrap_or_default()
+}
+
+/// Working memory for one hash: 19 MiB of blocks. The hasher keeps a few
+/// and hands them round, so a sign-in storm does not leave a 19 MiB
+/// allocation in the allocator of every blocking thread it touched.
+pub struct Memory(Vec<Block>);
+
+impl Memory {
+    pub fn new() -> Self {
+        Memory(vec![Block::new(); params().block_count()])
+    }
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 pub fn hash(password: &str) -> Result<String, String> {
-    let hasher = argon2().map_err(|e| e.to_string())?;
-    hasher
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    hash_with(password, &mut Memory::new())
+}
+
+pub fn hash_with(password: &str, memory: &mut Memory) -> Result<String, String> {
+    let params = params();
+    let mut salt = [0u8; SALT_LEN];
+    rand::fill(&mut salt);
+    let mut out = [0u8; OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, &mut memory.0)
+        .map_err(|e| e.to_string())?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: (&params).try_into().map_err(|e| format!("{e}"))?,
+        salt: Some(Salt::new(&salt).map_err(|e| e.to_string())?),
+        hash: Some(Output::new(&out).map_err(|e| e.to_string())?),
+    };
+    Ok(phc.to_string())
 }
 
 /// True when `password` matches the stored PHC string.
 pub fn verify(password: &str, stored: &str) -> bool {
+    verify_with(password, stored, &mut Memory::new())
+}
+
+/// As [`verify`], in the given memory when the stored hash's cost fits it
+/// (a hash made with other parameters gets memory of its own).
+pub fn verify_with(password: &str, stored: &str, memory: &mut Memory) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map_or(Ok(Version::V0x13), Version::try_from) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let done = if params.block_count() == memory.0.len() {
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory.0)
+    } else {
+        argon2.hash_password_into(password.as_bytes(), salt, &mut out)
+    };
+    // `Output`'s equality is constant-time.
+    done.is_ok() && Output::new(&out).is_ok_and(|o| &o == expected)
 }
 
 /// A hash of a random password, verified against when the account does not
@@ -84,6 +143,22 @@ mod tests {
         assert!(verify("Wuhai-hall-2026", &h));
         assert!(!verify("wuhai-hall-2026", &h));
         assert!(!verify("anything", "not a hash"));
+        let mut memory = Memory::new();
+        let h2 = hash_with("乌海黄河大桥2026", &mut memory).unwrap();
+        assert!(verify_with("乌海黄河大桥2026", &h2, &mut memory));
+        assert!(!verify_with("乌海黄河大桥2025", &h2, &mut memory));
+        // Hashes by the crate's own PHC path (and other costs) still verify.
+        use argon2::password_hash::PasswordHasher;
+        let other = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"Wuhai-hall-2026")
+        .unwrap()
+        .to_string();
+        assert!(verify_with("Wuhai-hall-2026", &other, &mut memory));
+        assert!(!verify_with("Wuhai-hall-2025", &other, &mut memory));
     }
 
     #[test]

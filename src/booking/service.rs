@@ -51,10 +51,14 @@ pub fn book(
     now: NaiveDateTime,
     tz: Tz,
 ) -> Result<Booking, BookingError> {
+    // The offer (items, hall rules, windows, hours, calendar) is read
+    // before the write lock is taken: on SQLite every reader would
+    // otherwise wait behind the whole read. It is what the resident was
+    // offered a moment ago; the place itself is taken under the lock.
+    let offer = Offer::load_visit(conn, &req.services, now, tz)?;
+    offer.check_bookable()?;
+    let slot = offer.schedule.slot_at(req.date, req.start)?;
     write_transaction(conn, |conn| {
-        let offer = Offer::load_visit(conn, &req.services, now, tz)?;
-        offer.check_bookable()?;
-        let slot = offer.schedule.slot_at(req.date, req.start)?;
         lock_person(conn, req.account)?;
         let hall = &offer.schedule.hall;
         let adding = if hall.limit_counts_items {

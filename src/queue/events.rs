@@ -7,10 +7,11 @@
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use super::pg_listen::Listener;
 use crate::db::ids::HallId;
 use crate::db::{Backend, Db, DbConn};
 
@@ -101,32 +102,26 @@ pub fn spawn_pg_listener(url: String, bus: &EventBus) {
     let alive = move || weak.upgrade().map(|tx| EventBus { tx });
     let spawned = std::thread::Builder::new().name("pg-listen".into()).spawn(move || {
         while alive().is_some() {
-            match PgConnection::establish(&url) {
-                Ok(mut conn) => {
-                    if let Err(e) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn) {
-                        tracing::warn!(error = %e, "LISTEN failed");
-                    } else {
-                        tracing::debug!("listening for hall events");
-                        'poll: loop {
-                            for n in conn.notifications_iter() {
-                                match n {
-                                    Ok(n) => match serde_json::from_str::<HallEvent>(&n.payload) {
-                                        Ok(event) => match alive() {
-                                            Some(bus) => bus.deliver(event),
-                                            None => return,
-                                        },
+            match Listener::connect(&url, CHANNEL) {
+                Ok(mut listener) => {
+                    tracing::debug!("listening for hall events");
+                    // Wakes at once for an event, and each second to see
+                    // whether the server is still there.
+                    loop {
+                        match listener.wait(Duration::from_secs(1)) {
+                            Ok(payloads) => {
+                                let Some(bus) = alive() else { return };
+                                for p in payloads {
+                                    match serde_json::from_str::<HallEvent>(&p) {
+                                        Ok(event) => bus.deliver(event),
                                         Err(e) => tracing::warn!(error = %e, "unreadable hall event"),
-                                    },
-                                    Err(e) => {
-                                        tracing::warn!(error = %e, "event connection lost; reconnecting");
-                                        break 'poll;
                                     }
                                 }
                             }
-                            if alive().is_none() {
-                                return;
+                            Err(e) => {
+                                tracing::warn!(error = %e, "event connection lost; reconnecting");
+                                break;
                             }
-                            std::thread::sleep(Duration::from_millis(50));
                         }
                     }
                 }

@@ -19,6 +19,7 @@ pub mod machine;
 pub mod models;
 pub mod order;
 pub mod outcomes;
+pub mod pg_listen;
 pub mod staffing;
 pub mod transfer;
 pub mod walk_in;
