@@ -1,21 +1,24 @@
 //! The catalogue part of the JSON API (`/api/v1`): halls, departments,
 //! windows and service items. Lists are returned whole.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::json::*;
 use super::models::Category;
+use super::models::ServiceItem;
 use super::repo::{self, ServiceFilter};
 use super::search;
+use super::snapshot::{Body, Catalogue, HallCatalogue};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, HallId, ServiceId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::hall::repo as hall_repo;
 use crate::web::AppState;
-use crate::web::cache::cacheable_json;
+use crate::web::cache::{cacheable_json, tagged_bytes};
 
 type Params = web::Query<HashMap<String, String>>;
 
@@ -71,21 +74,23 @@ async fn per_hall<T: Send + 'static>(
 async fn list_halls(
     req: HttpRequest,
     state: web::Data<AppState>,
+    catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, AppError> {
+    let catalogue = catalogue.get_ref().clone();
     let list = state
         .db
-        .run(|conn| -> AppResult<_> { Ok(hall_repo::list_halls(conn)?) })
+        .run(move |conn| -> AppResult<_> { Ok(catalogue.halls(conn)?) })
         .await?;
     let body: Vec<HallJson> = list
-        .into_iter()
+        .iter()
         .map(|h| HallJson {
             id: h.id,
-            code: h.code,
-            name: h.name,
+            code: h.code.clone(),
+            name: h.name.clone(),
             level: h.level,
             parent_id: h.parent_id,
-            address: h.address,
-            phone: h.phone,
+            address: h.address.clone(),
+            phone: h.phone.clone(),
         })
         .collect();
     cacheable_json(&req, &body)
@@ -177,6 +182,7 @@ async fn list_windows(
 async fn list_services(
     req: HttpRequest,
     state: web::Data<AppState>,
+    catalogue: web::Data<Catalogue>,
     params: Params,
 ) -> Result<HttpResponse, AppError> {
     let hall = param::<HallId>(&params, "hall_id")?;
@@ -189,34 +195,123 @@ async fn list_services(
             "q must be at most 100 characters",
         ));
     }
-    let list = state
+    let catalogue = catalogue.get_ref().clone();
+    let found = state
         .db
-        .run(move |conn| -> AppResult<_> {
-            let hall = known_hall(conn, hall)?;
-            if let Some(d) = department {
-                repo::find_department(conn, d)?.ok_or_else(|| {
-                    AppError::invalid("unknown_department", format!("no department with id {d}"))
-                })?;
-            }
+        .run(move |conn| {
+            // Parsing a query segments it: work for the blocking pool.
+            let query = search::parse(&q);
             let filter = ServiceFilter {
                 hall,
                 department,
                 category,
-                query: search::parse(&q),
+                query,
             };
-            let served = repo::served_services(conn, hall)?;
-            Ok((repo::search_services(conn, &filter)?, served))
+            find_services(conn, &catalogue, filter)
         })
         .await?;
-    let (list, served) = list;
-    let body: Vec<ServiceJson> = list
-        .into_iter()
+    match found {
+        // One hall without a query: the body is made once per catalogue
+        // version and kept with its tag.
+        Found::Kept(kept, filter) if filter.query.is_blank() => {
+            let body = kept
+                .json_body((filter.department, filter.category), || {
+                    let positions = repo::search_in(&kept.items, &filter);
+                    serde_json::to_vec(&kept_json(&kept, &positions))
+                        .map(Into::into)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(AppError::Internal)?;
+            Ok(tagged_bytes(
+                &req,
+                body.bytes.clone(),
+                &body.tag,
+                "application/json",
+            ))
+        }
+        Found::Kept(kept, filter) => {
+            let positions = repo::search_in(&kept.items, &filter);
+            cacheable_json(&req, &kept_json(&kept, &positions))
+        }
+        Found::Body(body) => Ok(tagged_bytes(
+            &req,
+            body.bytes.clone(),
+            &body.tag,
+            "application/json",
+        )),
+        Found::Loaded(list, served) => cacheable_json(&req, &loaded_json(list, &served)),
+    }
+}
+
+fn loaded_json(list: Vec<ServiceItem>, served: &HashSet<ServiceId>) -> Vec<ServiceJson> {
+    list.into_iter()
         .map(|i| {
             let s = served.contains(&i.id);
             ServiceJson::of(i, s)
         })
-        .collect();
-    cacheable_json(&req, &body)
+        .collect()
+}
+
+/// Where the list comes from: the kept catalogue of one hall, the kept
+/// body of every hall's items, or the database (every hall, with a query).
+fn find_services(
+    conn: &mut DbConn,
+    catalogue: &Catalogue,
+    filter: ServiceFilter,
+) -> AppResult<Found> {
+    let kept =
+        match filter.hall {
+            Some(h) => Some(catalogue.hall(conn, h)?.ok_or_else(|| {
+                AppError::invalid("unknown_hall", format!("no hall with id {h}"))
+            })?),
+            None => None,
+        };
+    if let Some(d) = filter.department {
+        // The kept hall's own departments need no query; one of
+        // another hall filters to nothing.
+        let in_hall = kept
+            .as_ref()
+            .is_some_and(|k| k.departments.iter().any(|s| s.department.id == d));
+        if !in_hall && repo::find_department(conn, d)?.is_none() {
+            return Err(AppError::invalid(
+                "unknown_department",
+                format!("no department with id {d}"),
+            ));
+        }
+    }
+    Ok(match kept {
+        Some(kept) => Found::Kept(kept, filter),
+        None if filter.query.is_blank() => {
+            let key = (filter.department, filter.category);
+            Found::Body(catalogue.all_halls_json(conn, key, |conn| {
+                let served = repo::served_services(conn, None)?;
+                let list = repo::search_services(conn, &filter)?;
+                Ok(serde_json::to_vec(&loaded_json(list, &served))
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .into())
+            })?)
+        }
+        None => {
+            let served = repo::served_services(conn, None)?;
+            Found::Loaded(repo::search_services(conn, &filter)?, served)
+        }
+    })
+}
+
+/// Where a list of items comes from: one hall's kept catalogue, or (all
+/// halls) the database.
+enum Found {
+    Kept(Arc<HallCatalogue>, ServiceFilter),
+    Body(Arc<Body>),
+    Loaded(Vec<ServiceItem>, HashSet<ServiceId>),
+}
+
+fn kept_json(kept: &HallCatalogue, positions: &[usize]) -> Vec<ServiceJson> {
+    positions
+        .iter()
+        .filter_map(|&i| kept.items.get(i))
+        .map(|(item, ..)| ServiceJson::of(item.clone(), kept.served.contains(&item.id)))
+        .collect()
 }
 
 /// 办事指南 / One item's whole guide: materials, windows, files.

@@ -13,3 +13,4 @@ pub mod pages;
 pub mod repo;
 pub mod search;
 pub mod sheet;
+pub mod snapshot;

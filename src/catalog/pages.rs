@@ -1,5 +1,8 @@
 //! The public catalogue pages: home, items, departments and halls.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
@@ -7,6 +10,7 @@ use serde::Deserialize;
 use super::models::Category;
 use super::repo::{self, DepartmentSummary, ServiceFilter};
 use super::search;
+use super::snapshot::{Catalogue, HallCatalogue};
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, FileId, HallId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -77,62 +81,89 @@ struct ServicesQuery {
 #[get("/services")]
 async fn services_page(
     state: web::Data<AppState>,
+    catalogue: web::Data<Catalogue>,
     ctx: PageCtx,
     query: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
+    let catalogue = catalogue.get_ref().clone();
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let hall = chosen_hall(conn, query.hall.as_deref())?;
-            let q = query
-                .q
-                .unwrap_or_default()
-                .trim()
-                .chars()
-                .take(100)
-                .collect::<String>();
-            // An unknown filter value is ignored, not an error: the form
-            // shows it as "all" and the visitor can choose again.
-            let department = query
-                .department
-                .as_deref()
-                .and_then(|d| d.parse::<DepartmentId>().ok());
-            let category = query
-                .category
-                .as_deref()
-                .and_then(|c| c.parse::<Category>().ok());
-            let filter = ServiceFilter {
-                hall: Some(hall.id),
-                department,
-                category,
-                query: search::parse(&q),
-            };
-            let items = repo::search_services(conn, &filter)?;
-            let nearest = if items.is_empty() && !filter.query.is_blank() {
-                repo::nearest_services(conn, &filter, 5)?
-            } else {
-                Vec::new()
-            };
-            let departments = repo::list_departments(conn, Some(hall.id))?;
-            let halls = hall_repo::list_halls(conn)?;
-            let served = repo::served_services(conn, Some(hall.id))?;
-            let rows = ServiceRow::build(items, &departments, &served, &ctx);
-            let nearest = ServiceRow::build(nearest, &departments, &served, &ctx);
-            Ok(ServicesPage {
-                ctx,
-                hall,
-                halls,
-                departments,
-                rows,
-                nearest,
-                q,
-                department,
-                category,
-            })
+            let kept = chosen_catalogue(conn, &catalogue, query.hall.as_deref())?;
+            let halls = catalogue.halls(conn)?;
+            Ok(ServicesPage::build(ctx, kept, halls, query))
         })
         .await?;
     html(page)
+}
+
+impl ServicesPage {
+    /// The items of a kept hall catalogue that answer the visitor's filters.
+    fn build(
+        ctx: PageCtx,
+        kept: Arc<HallCatalogue>,
+        halls: Arc<Vec<Hall>>,
+        query: ServicesQuery,
+    ) -> Self {
+        let q = query
+            .q
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(100)
+            .collect::<String>();
+        // An unknown filter value is ignored, not an error: the form
+        // shows it as "all" and the visitor can choose again.
+        let department = query
+            .department
+            .as_deref()
+            .and_then(|d| d.parse::<DepartmentId>().ok());
+        let category = query
+            .category
+            .as_deref()
+            .and_then(|c| c.parse::<Category>().ok());
+        let filter = ServiceFilter {
+            hall: Some(kept.hall.id),
+            department,
+            category,
+            query: search::parse(&q),
+        };
+        let found = repo::search_in(&kept.items, &filter);
+        let nearest = if found.is_empty() && !filter.query.is_blank() {
+            repo::nearest_in(&kept.items, &filter, 5)
+        } else {
+            Vec::new()
+        };
+        ServicesPage {
+            rows: ServiceRow::from_kept(&kept, &found, ctx.lang),
+            nearest: ServiceRow::from_kept(&kept, &nearest, ctx.lang),
+            ctx,
+            hall: kept.hall.clone(),
+            halls,
+            catalogue: kept,
+            q,
+            department,
+            category,
+        }
+    }
+}
+
+/// The kept catalogue of `?hall=`, or of the city hall; a 404 for an id
+/// that is not a hall.
+fn chosen_catalogue(
+    conn: &mut DbConn,
+    catalogue: &Catalogue,
+    raw: Option<&str>,
+) -> Result<Arc<HallCatalogue>, AppError> {
+    let kept = match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let id: HallId = s.parse().map_err(|_| AppError::NotFound)?;
+            catalogue.hall(conn, id)?
+        }
+        None => catalogue.default_hall(conn)?,
+    };
+    kept.ok_or(AppError::NotFound)
 }
 
 #[get("/services/{id}")]
@@ -265,17 +296,56 @@ async fn department_page(
     html(page)
 }
 
+#[derive(Deserialize)]
+struct HallsQuery {
+    under: Option<String>,
+}
+
 #[get("/halls")]
-async fn halls_page(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
+async fn halls_page(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    q: web::Query<HallsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let under: Option<HallId> = q.under.as_deref().and_then(|s| s.trim().parse().ok());
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
             let halls = hall_repo::list_halls(conn)?;
+            let mut below: HashMap<HallId, usize> = HashMap::new();
+            for h in &halls {
+                if let Some(p) = h.parent_id {
+                    *below.entry(p).or_default() += 1;
+                }
+            }
+            // A small network is shown whole; a province's level by level:
+            // the path down to the chosen hall, then the halls under it.
+            let whole = halls.len() <= crate::hall::models::PICKER_ALL_UP_TO;
+            let shown = if whole {
+                tree_order(&halls)
+            } else {
+                let mut path: Vec<&Hall> = Vec::new();
+                let mut at = under.and_then(|u| halls.iter().find(|h| h.id == u));
+                while let Some(h) = at {
+                    if path.len() > 8 {
+                        break;
+                    }
+                    path.insert(0, h);
+                    at = h.parent_id.and_then(|p| halls.iter().find(|x| x.id == p));
+                }
+                path.extend(halls.iter().filter(|h| h.parent_id == under));
+                path
+            };
             let mut entries = Vec::new();
-            for hall in tree_order(&halls) {
+            for hall in shown {
                 let figures = repo::hall_figures(conn, hall.id)?;
                 entries.push(HallEntry {
                     depth: depth_of(&halls, hall),
+                    below: if whole {
+                        0
+                    } else {
+                        below.get(&hall.id).copied().unwrap_or(0)
+                    },
                     hall: hall.clone(),
                     figures,
                 });

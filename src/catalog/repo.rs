@@ -39,17 +39,26 @@ pub fn list_departments(
         query = query.filter(departments::hall_id.eq(h));
     }
     let list = query.load(conn)?;
-    let window_counts: HashMap<DepartmentId, i64> = windows::table
+    // Counted for the one hall asked about: a province holds thousands.
+    let mut windows_q = windows::table
         .filter(windows::active.eq(true))
         .group_by(windows::department_id)
         .select((windows::department_id, count_star()))
-        .load::<(DepartmentId, i64)>(conn)?
-        .into_iter()
-        .collect();
-    let service_counts: HashMap<DepartmentId, i64> = service_items::table
+        .into_boxed();
+    let mut items_q = service_items::table
         .filter(service_items::active.eq(true))
         .group_by(service_items::department_id)
         .select((service_items::department_id, count_star()))
+        .into_boxed();
+    if let Some(h) = hall {
+        windows_q = windows_q.filter(windows::hall_id.eq(h));
+        items_q = items_q.filter(service_items::hall_id.eq(h));
+    }
+    let window_counts: HashMap<DepartmentId, i64> = windows_q
+        .load::<(DepartmentId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let service_counts: HashMap<DepartmentId, i64> = items_q
         .load::<(DepartmentId, i64)>(conn)?
         .into_iter()
         .collect();
@@ -206,7 +215,7 @@ pub struct ServiceFilter {
 
 /// Active items matching the filters, in catalogue order, each with what
 /// search reads besides the name: the result document, the department.
-fn candidates(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<Candidate>> {
+pub(crate) fn candidates(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<Candidate>> {
     let mut query = service_items::table
         .inner_join(departments::table)
         .filter(service_items::active.eq(true))
@@ -235,9 +244,9 @@ fn candidates(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<Cand
 }
 
 /// An item, its 审批结果 and its department's name and short name.
-type Candidate = (ServiceItem, String, String, String);
+pub type Candidate = (ServiceItem, String, String, String);
 
-fn fields(row: &Candidate) -> Fields<'_> {
+pub(crate) fn fields(row: &Candidate) -> Fields<'_> {
     Fields {
         id: row.0.id,
         name: &row.0.name,
@@ -246,6 +255,34 @@ fn fields(row: &Candidate) -> Fields<'_> {
         department: &row.2,
         department_short: &row.3,
     }
+}
+
+/// As [`search_services`] over rows already in memory (one hall's, in
+/// catalogue order): the positions of the rows that answer, best first.
+pub fn search_in(rows: &[Candidate], filter: &ServiceFilter) -> Vec<usize> {
+    let kept = in_filter(rows, filter);
+    search::rank(&filter.query, kept, |(_, r)| fields(r))
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// As [`nearest_services`] over rows already in memory.
+pub fn nearest_in(rows: &[Candidate], filter: &ServiceFilter, limit: usize) -> Vec<usize> {
+    let kept = in_filter(rows, filter);
+    search::nearest(&filter.query, kept, |(_, r)| fields(r), limit)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn in_filter<'a>(rows: &'a [Candidate], filter: &ServiceFilter) -> Vec<(usize, &'a Candidate)> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| filter.hall.is_none_or(|h| r.0.hall_id == h))
+        .filter(|(_, r)| filter.department.is_none_or(|d| r.0.department_id == d))
+        .filter(|(_, r)| filter.category.is_none_or(|c| r.0.category == c))
+        .collect()
 }
 
 /// Active items matching the filters that answer the query, best first

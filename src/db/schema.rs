@@ -10,6 +10,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Bumped by triggers on every catalogue change (migration 14).
+    catalogue_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     halls (id) {
         id -> Integer,
         code -> Text,

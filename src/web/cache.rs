@@ -33,23 +33,38 @@ pub fn cacheable_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpR
     Ok(cacheable_bytes(req, bytes.into(), "application/json"))
 }
 
-/// `bytes` of `content_type`, or 304 when `If-None-Match` names their tag.
-pub fn cacheable_bytes(req: &HttpRequest, bytes: Bytes, content_type: &str) -> HttpResponse {
-    let digest = Sha256::digest(&bytes);
-    let tag = format!(
+/// The entity tag of a body: the first 12 bytes of its SHA-256.
+pub fn tag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!(
         "\"{}\"",
         digest[..12]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
-    );
-    let matches = client_has(req, &tag);
+    )
+}
+
+/// `bytes` of `content_type`, or 304 when `If-None-Match` names their tag.
+pub fn cacheable_bytes(req: &HttpRequest, bytes: Bytes, content_type: &str) -> HttpResponse {
+    let tag = tag_of(&bytes);
+    tagged_bytes(req, bytes, &tag, content_type)
+}
+
+/// As [`cacheable_bytes`] with the tag already known (a kept body).
+pub fn tagged_bytes(
+    req: &HttpRequest,
+    bytes: Bytes,
+    tag: &str,
+    content_type: &str,
+) -> HttpResponse {
+    let matches = client_has(req, tag);
     let mut res = if matches {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, tag.clone()))
+    res.insert_header((header::ETAG, tag.to_string()))
         .insert_header((header::CACHE_CONTROL, MAX_AGE))
         .insert_header((header::VARY, "Accept-Encoding"));
     if matches {

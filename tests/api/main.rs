@@ -7,6 +7,7 @@ mod authz;
 mod booking;
 mod case_clock_model;
 mod catalogue;
+mod catalogue_kept;
 mod catalogue_rules;
 mod cli;
 mod client_caching;

@@ -1,6 +1,8 @@
 //! View structs for the catalogue pages: everything a template shows is
 //! computed here, in the visitor's language.
 
+use std::sync::Arc;
+
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
@@ -8,6 +10,7 @@ use crate::catalog::models::{
     Category, Department, Material, ServiceFile, ServiceGuide, ServiceItem,
 };
 use crate::catalog::repo::{DepartmentSummary, HallFigures, WindowPlace};
+use crate::catalog::snapshot::HallCatalogue;
 use crate::db::DbConn;
 use crate::db::ids::{DepartmentId, ServiceId};
 use crate::error::AppError;
@@ -144,6 +147,33 @@ impl ServiceRow {
     }
 }
 
+impl ServiceRow {
+    /// Rows of a kept hall catalogue, by position, labelled in `lang`.
+    pub fn from_kept(
+        catalogue: &HallCatalogue,
+        positions: &[usize],
+        lang: Lang,
+    ) -> Vec<ServiceRow> {
+        let texts = catalogue.texts(lang);
+        positions
+            .iter()
+            .filter_map(|&i| Some((catalogue.items.get(i)?, texts.get(i)?)))
+            .map(|((item, ..), t)| ServiceRow {
+                id: item.id,
+                code: item.code.clone(),
+                name: item.name.clone(),
+                department: catalogue
+                    .department_name(item.department_id)
+                    .unwrap_or_default()
+                    .to_string(),
+                category: t.category.clone(),
+                time_limit: t.time_limit.clone(),
+                bookable: item.bookable_online && catalogue.served.contains(&item.id),
+            })
+            .collect()
+    }
+}
+
 pub struct SelectOption {
     pub value: String,
     pub label: String,
@@ -155,8 +185,8 @@ pub struct SelectOption {
 pub struct ServicesPage {
     pub ctx: PageCtx,
     pub hall: Hall,
-    pub halls: Vec<Hall>,
-    pub departments: Vec<DepartmentSummary>,
+    pub halls: Arc<Vec<Hall>>,
+    pub catalogue: Arc<HallCatalogue>,
     pub rows: Vec<ServiceRow>,
     /// When nothing answers the query: the items nearest to it.
     pub nearest: Vec<ServiceRow>,
@@ -167,7 +197,8 @@ pub struct ServicesPage {
 
 impl ServicesPage {
     pub fn department_options(&self) -> Vec<SelectOption> {
-        self.departments
+        self.catalogue
+            .departments
             .iter()
             .map(|d| SelectOption {
                 value: d.department.id.to_string(),
@@ -189,8 +220,8 @@ impl ServicesPage {
     }
 
     pub fn hall_options(&self) -> Vec<SelectOption> {
-        self.halls
-            .iter()
+        crate::hall::models::picker(&self.halls, self.hall.id)
+            .into_iter()
             .map(|h| SelectOption {
                 value: h.id.to_string(),
                 label: h.name.clone(),
@@ -323,6 +354,8 @@ pub struct DepartmentPage {
 
 pub struct HallEntry {
     pub depth: usize,
+    /// Halls under this one when the network is shown level by level.
+    pub below: usize,
     pub hall: Hall,
     pub figures: HallFigures,
 }

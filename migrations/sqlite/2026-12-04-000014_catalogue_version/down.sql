@@ -1,0 +1,16 @@
+DROP TRIGGER catalogue_halls_insert;
+DROP TRIGGER catalogue_halls_update;
+DROP TRIGGER catalogue_halls_delete;
+DROP TRIGGER catalogue_departments_insert;
+DROP TRIGGER catalogue_departments_update;
+DROP TRIGGER catalogue_departments_delete;
+DROP TRIGGER catalogue_service_items_insert;
+DROP TRIGGER catalogue_service_items_update;
+DROP TRIGGER catalogue_service_items_delete;
+DROP TRIGGER catalogue_window_services_insert;
+DROP TRIGGER catalogue_window_services_update;
+DROP TRIGGER catalogue_window_services_delete;
+DROP TRIGGER catalogue_windows_insert;
+DROP TRIGGER catalogue_windows_update;
+DROP TRIGGER catalogue_windows_delete;
+DROP TABLE catalogue_version;
