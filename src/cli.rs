@@ -49,6 +49,25 @@ enum Command {
         #[arg(long, default_value_t = 1500)]
         per_day: usize,
     },
+    /// Grow the database into a whole province's network of halls of all
+    /// four levels, each a copy of the built-in hall of its level, with a
+    /// year of history for every city hall (for measuring at scale).
+    GenerateProvince {
+        #[arg(long, default_value_t = 12)]
+        cities: usize,
+        #[arg(long, default_value_t = 103)]
+        districts: usize,
+        #[arg(long, default_value_t = 1000)]
+        streets: usize,
+        #[arg(long, default_value_t = 14_000)]
+        communities: usize,
+        /// Days of history for each city hall (0: none).
+        #[arg(long, default_value_t = 365)]
+        history_days: i64,
+        /// About how many visits a working day in each city hall.
+        #[arg(long, default_value_t = 300)]
+        per_day: usize,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -122,6 +141,23 @@ pub fn run() -> ExitCode {
         Command::Migrate => migrate(),
         Command::Seed { demo } => seed_command(demo),
         Command::GenerateHistory { days, per_day } => generate_history(days, per_day),
+        Command::GenerateProvince {
+            cities,
+            districts,
+            streets,
+            communities,
+            history_days,
+            per_day,
+        } => generate_province(
+            seed::province::Sizes {
+                cities,
+                districts,
+                streets,
+                communities,
+            },
+            history_days,
+            per_day,
+        ),
         Command::User {
             command: UserCommand::Add(args),
         } => user_add(args),
@@ -272,6 +308,44 @@ fn generate_history(days: i64, per_day: usize) -> anyhow::Result<()> {
         report.follow_ups,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+fn generate_province(
+    sizes: seed::province::Sizes,
+    history_days: i64,
+    per_day: usize,
+) -> anyhow::Result<()> {
+    let settings = settings()?;
+    let mut conn = connect(&settings)?;
+    db::run_migrations(&mut conn)?;
+    let clock = clock(&settings);
+    seed::seed_catalogue(&mut conn, clock.now_utc(), &mut |_| {})?;
+    let started = std::time::Instant::now();
+    let report = seed::province::generate(&mut conn, sizes, &mut |l| println!("  {l}"))?;
+    println!(
+        "halls: {} cities, {} districts, {} streets, {} communities new; {} departments, {} windows, {} items in all, in {:.1} s",
+        report.halls[0],
+        report.halls[1],
+        report.halls[2],
+        report.halls[3],
+        report.departments,
+        report.windows,
+        report.items,
+        started.elapsed().as_secs_f64()
+    );
+    if history_days > 0 {
+        let today = clock.today_in(settings.tz);
+        seed::province::city_histories(
+            &mut conn,
+            history_days.clamp(1, 3660),
+            per_day.clamp(1, 20_000),
+            today,
+            settings.tz,
+            &mut |l| println!("  {l}"),
+        )?;
+    }
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

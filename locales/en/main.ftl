@@ -1084,3 +1084,7 @@ exchange-process = Process steps (办理过程)
 exchange-special = Special procedures (特别程序)
 exchange-result = Results (办结信息)
 rating-default-given = Not rated in time: counted as "{ $v }" under this hall's rule (not your own words)
+halls-below = { $n ->
+    [one] { $n } hall below
+   *[other] { $n } halls below
+}

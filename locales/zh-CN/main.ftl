@@ -1054,3 +1054,4 @@ exchange-process = 办理过程信息表
 exchange-special = 特别程序信息表
 exchange-result = 办结信息表
 rating-default-given = 您未在规定期限内评价，按本大厅规定默认计为“{ $v }”（不代表您本人的意见）
+halls-below = 下级服务中心 { $n } 个

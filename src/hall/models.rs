@@ -155,6 +155,32 @@ pub struct CalendarDay {
     pub name: String,
 }
 
+/// Most halls a hall chooser lists whole; past it (a province's network)
+/// it lists the city halls, the chosen hall's parents and its own halls
+/// below, so a resident walks down the four levels.
+pub const PICKER_ALL_UP_TO: usize = 60;
+
+/// The halls a chooser offers when `chosen` is shown, in list order.
+pub fn picker(halls: &[Hall], chosen: HallId) -> Vec<&Hall> {
+    if halls.len() <= PICKER_ALL_UP_TO {
+        return halls.iter().collect();
+    }
+    let parent_of = |id: HallId| halls.iter().find(|h| h.id == id).and_then(|h| h.parent_id);
+    let mut path = vec![chosen];
+    while let Some(p) = path.last().and_then(|&h| parent_of(h)) {
+        if path.contains(&p) {
+            break;
+        }
+        path.push(p);
+    }
+    halls
+        .iter()
+        .filter(|h| {
+            h.level == HallLevel::City || path.contains(&h.id) || h.parent_id == Some(chosen)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

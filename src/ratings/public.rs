@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::summary::{self, DepartmentFigures};
 use crate::error::{AppError, AppResult};
-use crate::hall::models::Hall;
+use crate::hall::models::{Hall, picker};
 use crate::hall::repo as hall_repo;
 use crate::web::{AppState, PageCtx};
 
@@ -91,12 +91,13 @@ async fn ratings_page(
     let page = state
         .db
         .run(move |conn| -> AppResult<_> {
-            let halls = hall_repo::list_halls(conn)?;
+            let all = hall_repo::list_halls(conn)?;
             let hall = match q.hall.as_deref().and_then(|h| h.parse().ok()) {
                 Some(h) => hall_repo::find_hall(conn, h)?,
                 None => hall_repo::default_hall(conn)?,
             }
             .ok_or(AppError::NotFound)?;
+            let halls = picker(&all, hall.id).into_iter().cloned().collect();
             let departments = summary::figures(conn, Some(hall.id), from, to, tz)?;
             let mut months = Vec::new();
             let mut start = month_start(today);

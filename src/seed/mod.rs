@@ -4,5 +4,6 @@
 pub mod catalogue;
 pub mod demo;
 pub mod history;
+pub mod province;
 
 pub use catalogue::{SeedError, SeedReport, seed_catalogue};

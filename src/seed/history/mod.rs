@@ -13,7 +13,7 @@ use crate::clock::utc_of;
 use crate::db::DbConn;
 use crate::db::ids::{AccountId, DepartmentId, HallId, ServiceId, WindowId};
 use crate::db::schema::{
-    accounts, bookings, service_items, tickets, window_services, windows, zones,
+    accounts, bookings, cases, service_items, tickets, window_services, windows, zones,
 };
 use crate::hall::repo as hall_repo;
 
@@ -191,6 +191,8 @@ pub fn generate(
         .filter(bookings::code.like("Z%"))
         .count()
         .get_result::<i64>(conn)? as u64;
+    // Case numbers go on from the cases already there (another hall's).
+    let case_counter = cases::table.count().get_result::<i64>(conn)? as u32;
     let mut g = Generator {
         rng: StdRng::seed_from_u64(20_171_001),
         calendar: hall_repo::work_calendar_around(conn, today)?,
@@ -201,7 +203,7 @@ pub fn generate(
         pairs,
         residents,
         code_counter,
-        case_counter: 0,
+        case_counter,
         report,
     };
     for back in (1..=days_back).rev() {
